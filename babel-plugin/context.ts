@@ -1,0 +1,70 @@
+import type { NodePath, types as BabelTypes, template as BabelTemplate } from '@babel/core';
+import type { SiteTable } from './sites';
+
+export type Types = typeof BabelTypes;
+export type Template = typeof BabelTemplate;
+
+/** A variable that more than one function can touch: it gets a runtime location ("cell"). */
+export interface SharedVariable {
+  readonly name: string;
+  /** Identifier of the generated constant holding the runtime location. */
+  readonly cell: BabelTypes.Identifier;
+  /** Site id of the declaration. */
+  readonly declared: number;
+}
+
+/** Locals that hold the version and await count observed by one read, for a later dependent write. */
+export interface ReadStamp {
+  readonly version: BabelTypes.Identifier;
+  readonly awaits: BabelTypes.Identifier;
+  readonly site: number;
+}
+
+/** How a write depends on an earlier read of the same location. */
+export const enum DependencyKind {
+  /** The written value is computed from the read. */
+  Value = 0,
+  /** The write happens under a condition computed from the read (check-then-act). */
+  Condition = 1,
+}
+
+export interface Dependency {
+  readonly stamp: ReadStamp;
+  readonly kind: DependencyKind;
+}
+
+/** Per async function: the task variable and the stamp locals it must declare. */
+export interface AsyncFunctionInfo {
+  readonly task: BabelTypes.Identifier;
+  readonly stampLocals: BabelTypes.Identifier[];
+}
+
+/** Everything the visitors of one file share. */
+export interface InstrumentContext {
+  readonly t: Types;
+  readonly template: Template;
+  readonly sites: SiteTable;
+  /** Namespace of the asyncrace runtime in the generated module. */
+  readonly runtime: BabelTypes.Identifier;
+  /** The module handle: file name and site table, registered with the runtime. */
+  readonly module: BabelTypes.Identifier;
+  /** Shared variables, keyed by the identifier that declares them (stable across scope crawls). */
+  readonly shared: Map<BabelTypes.Node, SharedVariable>;
+  readonly asyncFunctions: Map<BabelTypes.Node, AsyncFunctionInfo>;
+  /** Read identifiers whose version must be recorded, and where. */
+  readonly readStamps: Map<BabelTypes.Node, ReadStamp>;
+  /** Writes (assignment nodes) that depend on earlier reads of their location. */
+  readonly writeDependencies: Map<BabelTypes.Node, Dependency[]>;
+  /** Compound and logical assignments whose own read must be stamped. */
+  readonly implicitReadStamps: Map<BabelTypes.Node, ReadStamp>;
+  /** Nodes the plugin produced: never instrumented again. */
+  readonly generated: WeakSet<BabelTypes.Node>;
+  /** Whether a path lies in code left alone (functions using `eval` or `with`). */
+  isOpaque(path: NodePath): boolean;
+}
+
+/** The shared variable a name refers to at `path`, if any. */
+export function sharedVariableAt(ctx: InstrumentContext, path: NodePath, name: string): SharedVariable | undefined {
+  const binding = path.scope.getBinding(name);
+  return binding ? ctx.shared.get(binding.identifier) : undefined;
+}

@@ -1,0 +1,38 @@
+import type { ConfigAPI, PluginObj, types as BabelTypes, template as BabelTemplate } from '@babel/core';
+import { instrumentProgram } from './instrument';
+
+interface AsyncracePluginOptions {
+  /** Where instrumented code loads the runtime from (default `asyncrace/runtime`). */
+  runtime?: string;
+}
+
+type PluginApi = ConfigAPI & { types: typeof BabelTypes; template: typeof BabelTemplate };
+
+/**
+ * The asyncrace Babel plugin: a thin adapter that hands each file to `instrumentProgram`. It works in
+ * `Program.enter` with a nested traversal, so it sees the code as written, before other plugins
+ * (TypeScript stripping, module transforms) change it.
+ */
+function asyncracePlugin(api: PluginApi, options: AsyncracePluginOptions = {}): PluginObj {
+  api.assertVersion('^7.0.0 || ^8.0.0-beta.1');
+  const runtime = options.runtime ?? 'asyncrace/runtime';
+  return {
+    name: 'asyncrace',
+    visitor: {
+      Program(path, state) {
+        instrumentProgram(path, {
+          t: api.types,
+          template: api.template,
+          runtime,
+          filename: state.filename ?? 'unknown',
+        });
+      },
+    },
+  };
+}
+
+declare namespace asyncracePlugin {
+  export type Options = AsyncracePluginOptions;
+}
+
+export = asyncracePlugin;

@@ -1,0 +1,65 @@
+import type { NodePath, types as BabelTypes } from '@babel/core';
+import type { InstrumentContext, Template, Types } from './context';
+import { DependencyAnalysis } from './dependencies';
+import { findOpaqueUnits, isInsideOpaque } from './functions';
+import { declareCells, findSharedVariables } from './shared-variables';
+import { SiteTable } from './sites';
+import { Templates } from './templates';
+import { buildVisitor } from './visitors';
+
+export interface InstrumentOptions {
+  readonly t: Types;
+  readonly template: Template;
+  /** Module specifier instrumented code loads the runtime from. */
+  readonly runtime: string;
+  /** File name recorded for the module's sites (absolute; made relative when reported). */
+  readonly filename: string;
+}
+
+function isEsm(program: NodePath<BabelTypes.Program>): boolean {
+  return program.node.sourceType === 'module' && program.node.body.some((s) => s.type.startsWith('Import') || s.type.startsWith('Export'));
+}
+
+/**
+ * Instruments one file, before any other plugin changes it: finds shared variables, works out which
+ * writes depend on which earlier reads, rewrites reads, writes and awaits into runtime calls, and
+ * finally loads the runtime and registers the file's site table at the top.
+ */
+export function instrumentProgram(program: NodePath<BabelTypes.Program>, options: InstrumentOptions): void {
+  const { t } = options;
+  const opaque = findOpaqueUnits(program);
+  const ctx: InstrumentContext = {
+    t,
+    template: options.template,
+    sites: new SiteTable(),
+    runtime: program.scope.generateUidIdentifier('asyncrace'),
+    module: program.scope.generateUidIdentifier('asyncraceModule'),
+    shared: new Map(),
+    asyncFunctions: new Map(),
+    readStamps: new Map(),
+    writeDependencies: new Map(),
+    implicitReadStamps: new Map(),
+    generated: new WeakSet(),
+    isOpaque: (path) => isInsideOpaque(path, opaque),
+  };
+  const templates = new Templates(t, ctx.runtime, ctx.module);
+
+  const found = findSharedVariables(program, ctx);
+  program.traverse({
+    Function(fn) {
+      if (!fn.node.async || ctx.isOpaque(fn)) return;
+      const info = { task: fn.scope.generateUidIdentifier('t'), stampLocals: [] };
+      ctx.asyncFunctions.set(fn.node, info);
+      new DependencyAnalysis(fn, info, ctx).run();
+    },
+  });
+  if (found.length === 0 && ctx.asyncFunctions.size === 0) return;
+
+  program.traverse(buildVisitor(ctx, templates));
+  const cells = declareCells(found, templates);
+  program.unshiftContainer('body', [
+    templates.loadRuntime(options.runtime, isEsm(program)),
+    templates.registerModule(options.filename, ctx.sites.toArrayExpression(t)),
+    ...cells,
+  ]);
+}

@@ -1,0 +1,124 @@
+import type { types as BabelTypes } from '@babel/core';
+import type { Types } from './context';
+
+/**
+ * Builders for every piece of code the plugin generates, in one place. Each mirrors one entry of the
+ * runtime API (src/runtime/index.ts); the short names there keep instrumented code small.
+ */
+export class Templates {
+  constructor(
+    private readonly t: Types,
+    private readonly runtime: BabelTypes.Identifier,
+    private readonly module: BabelTypes.Identifier,
+  ) {}
+
+  private call(fn: string, args: BabelTypes.Expression[]): BabelTypes.CallExpression {
+    const t = this.t;
+    return t.callExpression(t.memberExpression(t.cloneNode(this.runtime), t.identifier(fn)), args);
+  }
+
+  private num(n: number): BabelTypes.NumericLiteral {
+    return this.t.numericLiteral(n);
+  }
+
+  /** `var runtime = require(specifier)` or `import * as runtime from specifier`. */
+  loadRuntime(specifier: string, esm: boolean): BabelTypes.Statement {
+    const t = this.t;
+    if (esm) {
+      return t.importDeclaration([t.importNamespaceSpecifier(t.cloneNode(this.runtime))], t.stringLiteral(specifier));
+    }
+    return t.variableDeclaration('var', [
+      t.variableDeclarator(t.cloneNode(this.runtime), t.callExpression(t.identifier('require'), [t.stringLiteral(specifier)])),
+    ]);
+  }
+
+  /** `var module = runtime.m(filename, [line, column, ...])` */
+  registerModule(filename: string, sites: BabelTypes.ArrayExpression): BabelTypes.Statement {
+    const t = this.t;
+    return t.variableDeclaration('var', [
+      t.variableDeclarator(t.cloneNode(this.module), this.call('m', [t.stringLiteral(filename), sites])),
+    ]);
+  }
+
+  /** `var|const cell = runtime.c(module, name, declaredSite)`: a new location for one binding instance. */
+  declareCell(kind: 'var' | 'const', cell: BabelTypes.Identifier, name: string, declared: number): BabelTypes.Statement {
+    const t = this.t;
+    return t.variableDeclaration(kind, [
+      t.variableDeclarator(t.cloneNode(cell), this.call('c', [t.cloneNode(this.module), t.stringLiteral(name), this.num(declared)])),
+    ]);
+  }
+
+  private taskArg(task: BabelTypes.Identifier | null): BabelTypes.Expression {
+    return task ? this.t.cloneNode(task) : this.t.identifier('undefined');
+  }
+
+  /** `runtime.w(cell, site, task, value)`: the location is written now with `value`. */
+  write(cell: BabelTypes.Identifier, site: number, task: BabelTypes.Identifier | null, value: BabelTypes.Expression): BabelTypes.CallExpression {
+    return this.call('w', [this.t.cloneNode(cell), this.num(site), this.taskArg(task), value]);
+  }
+
+  /** `runtime.k(cell, site, task, value, version, awaits, readSite, kind)`: check a write's read is not stale. */
+  check(
+    cell: BabelTypes.Identifier,
+    site: number,
+    task: BabelTypes.Identifier,
+    value: BabelTypes.Expression,
+    stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier; site: number },
+    kind: number,
+  ): BabelTypes.CallExpression {
+    const t = this.t;
+    return this.call('k', [
+      t.cloneNode(cell), this.num(site), t.cloneNode(task), value,
+      t.cloneNode(stamp.version), t.cloneNode(stamp.awaits), this.num(stamp.site), this.num(kind),
+    ]);
+  }
+
+  /** `(version = runtime.v(cell), awaits = task.q, read)`: remember what a read saw. */
+  stampedRead(
+    cell: BabelTypes.Identifier,
+    task: BabelTypes.Identifier,
+    stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier },
+    read: BabelTypes.Expression,
+  ): BabelTypes.SequenceExpression {
+    const t = this.t;
+    return t.sequenceExpression([
+      t.assignmentExpression('=', t.cloneNode(stamp.version), this.call('v', [t.cloneNode(cell)])),
+      t.assignmentExpression('=', t.cloneNode(stamp.awaits), t.memberExpression(t.cloneNode(task), t.identifier('q'))),
+      read,
+    ]);
+  }
+
+  /** `runtime.r(task, await runtime.a(task, task.n, argument, module, site))` */
+  awaited(task: BabelTypes.Identifier, site: number, suspend: (argument: BabelTypes.Expression) => BabelTypes.Expression, argument: BabelTypes.Expression): BabelTypes.Expression {
+    const t = this.t;
+    const before = this.call('a', [
+      t.cloneNode(task), t.memberExpression(t.cloneNode(task), t.identifier('n')), argument, t.cloneNode(this.module), this.num(site),
+    ]);
+    return this.call('r', [t.cloneNode(task), suspend(before)]);
+  }
+
+  /** `runtime.r(task)`: the task runs again (entering a catch or finally block, or after a loop). */
+  resume(task: BabelTypes.Identifier): BabelTypes.Statement {
+    return this.t.expressionStatement(this.call('r', [this.t.cloneNode(task)]));
+  }
+
+  /** `runtime.l(task, module, site)`: one turn of a `for await` loop passed its implicit await. */
+  loopTurn(task: BabelTypes.Identifier, site: number): BabelTypes.Statement {
+    const t = this.t;
+    return t.expressionStatement(this.call('l', [t.cloneNode(task), t.cloneNode(this.module), this.num(site)]));
+  }
+
+  /** The body of an instrumented async function: enter a task, run, leave it however the body ends. */
+  asyncBody(task: BabelTypes.Identifier, stampLocals: BabelTypes.Identifier[], body: BabelTypes.Statement[]): BabelTypes.Statement[] {
+    const t = this.t;
+    const out: BabelTypes.Statement[] = [];
+    if (stampLocals.length > 0) {
+      out.push(t.variableDeclaration('var', stampLocals.map((id) => t.variableDeclarator(t.cloneNode(id)))));
+    }
+    out.push(
+      t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(task), this.call('e', []))]),
+      t.tryStatement(t.blockStatement(body), null, t.blockStatement([t.expressionStatement(this.call('x', [t.cloneNode(task)]))])),
+    );
+    return out;
+  }
+}

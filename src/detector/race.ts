@@ -1,0 +1,19 @@
+/** The `race` object of a report line, exactly as CONTRACT.md fixes it. */
+export type RaceKind = 'lost-update' | 'stale-check';
+export type TargetType = 'variable' | 'property' | 'map-entry' | 'set-member' | 'array-element';
+
+export interface RaceAccess {
+  site: string;
+  version: number;
+  task: number;
+}
+
+export interface Race {
+  id: string;
+  kind: RaceKind;
+  target: { name: string; type: TargetType; declared?: string };
+  read: RaceAccess;
+  await: { site: string };
+  intervening: RaceAccess;
+  write: RaceAccess;
+}

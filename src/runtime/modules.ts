@@ -1,0 +1,24 @@
+import * as path from 'node:path';
+
+/** One instrumented file as the runtime knows it: its name and its static site table. */
+export interface ModuleSites {
+  readonly file: string;
+  /** Flat pairs: line, column (both 1-based) of site id i at [2i], [2i+1]. */
+  readonly positions: readonly number[];
+}
+
+export function registerModule(file: string, positions: readonly number[]): ModuleSites {
+  return { file, positions };
+}
+
+/** A path as reports show it: relative to the working directory, with `/` separators. */
+export function displayPath(file: string): string {
+  if (!path.isAbsolute(file)) return file.split(path.sep).join('/');
+  return path.relative(process.cwd(), file).split(path.sep).join('/');
+}
+
+/** `path:line:column` of a site, in the original source. */
+export function siteOf(module: ModuleSites | undefined, site: number): string {
+  if (!module) return 'unknown:0:0';
+  return `${displayPath(module.file)}:${module.positions[2 * site] ?? 0}:${module.positions[2 * site + 1] ?? 0}`;
+}

@@ -1,0 +1,100 @@
+import type { ModuleSites } from '../runtime/modules';
+
+/** How many recent await sites a task remembers, to name the await a stale read was taken before. */
+const AWAIT_HISTORY = 8;
+
+/**
+ * One async function invocation and all its continuations. Instrumented code holds its own task in
+ * a local, so accesses in async functions never ask "which task is this?"; synchronous code asks
+ * `currentTask()`, which the enter/suspend/resume/leave calls below keep right.
+ */
+export class Task {
+  /** What `current` was when this task's running segment began: restored when it stops running. */
+  prev: Task | null = null;
+  /** Awaits passed so far: a read and a write with the same count had no await in between. */
+  q = 0;
+  /** Tasks started while this one was running: lets an await tell whether it awaits one of them. */
+  n = 0;
+  /** The task started most recently while this one was running. */
+  last: Task | null = null;
+  /** Set when the task was awaited as soon as it was started: it is then part of that task. */
+  joined: Task | null = null;
+  private awaitModules: (ModuleSites | undefined)[] | null = null;
+  private awaitSites: number[] | null = null;
+
+  constructor(readonly id: number) {}
+
+  recordAwait(module: ModuleSites | undefined, site: number): void {
+    if (this.awaitSites === null) {
+      this.awaitModules = new Array(AWAIT_HISTORY);
+      this.awaitSites = new Array(AWAIT_HISTORY);
+    }
+    const slot = this.q % AWAIT_HISTORY;
+    this.awaitModules![slot] = module;
+    this.awaitSites[slot] = site;
+  }
+
+  /** The first await passed after the task had passed `awaitsBefore` awaits (or the oldest remembered). */
+  awaitAfter(awaitsBefore: number): { module: ModuleSites | undefined; site: number } | undefined {
+    if (this.awaitSites === null) return undefined;
+    const wanted = Math.max(awaitsBefore + 1, this.q - AWAIT_HISTORY + 1);
+    const slot = wanted % AWAIT_HISTORY;
+    return { module: this.awaitModules![slot], site: this.awaitSites[slot] };
+  }
+}
+
+/** Code that runs outside any async function: module top level, timers, event callbacks. */
+export const MAIN_TASK = new Task(0);
+
+let nextId = 1;
+let current: Task | null = null;
+
+export function currentTask(): Task {
+  return current ?? MAIN_TASK;
+}
+
+/** The logical task: an awaited-at-once task counts as the task that awaited it. */
+export function logicalTask(task: Task): Task {
+  let t = task;
+  while (t.joined !== null) t = t.joined;
+  return t;
+}
+
+/** An async function was called: a new task starts, running synchronously inside its caller. */
+export function enterTask(): Task {
+  const parent = current;
+  const task = new Task(nextId++);
+  if (parent !== null) {
+    parent.n++;
+    parent.last = task;
+  }
+  task.prev = parent;
+  current = task;
+  return task;
+}
+
+/**
+ * The task reaches an await. `startedBefore` is how many tasks it had started before the awaited
+ * expression was evaluated: if that expression started exactly one (`await save()`), the task waits
+ * for it and nothing else, so the two are one logical task. Tasks started together
+ * (`await Promise.all([a(), b()])`) stay distinct.
+ */
+export function suspendTask(task: Task, startedBefore: number, module: ModuleSites | undefined, site: number): void {
+  if (task.n === startedBefore + 1 && task.last !== null && task.last.joined === null) task.last.joined = task;
+  task.q++;
+  task.recordAwait(module, site);
+  if (current === task) current = task.prev;
+}
+
+/** The task runs again (after an await, or entering a catch/finally block after a rejection). */
+export function resumeTask(task: Task): void {
+  if (current !== task) {
+    task.prev = current;
+    current = task;
+  }
+}
+
+/** The async function returned or threw. */
+export function leaveTask(task: Task): void {
+  if (current === task) current = task.prev;
+}
