@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { runInstrumented, UsageError } from './run';
+
+const { version } = require('../../../package.json') as { version: string };
+
+/** Exit status for bad arguments. */
+const USAGE_EXIT_CODE = 2;
+
+function fail(message: string, status: number): never {
+  process.stderr.write(`asyncrace: ${message.replace(/^error: /, '')}\n`);
+  process.exit(status);
+}
+
+function buildProgram(): Command {
+  const program = new Command('asyncrace')
+    .description('Find lost updates and stale checks across await in Node.js programs, as they happen.')
+    .version(version, '-v, --version')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+
+  program
+    .command('run')
+    .description('run a Node.js command with every Node.js process it starts instrumented')
+    .usage('[options] -- <command> [args...]')
+    .argument('<command...>', 'the command to run, e.g. node app.js, node --test, npx mocha')
+    .option('--log <target>', 'where race reports go: stderr, stdout, or a file (appended); default $ASYNCRACE_LOG, else stderr')
+    .option('--fail-on-race', `exit with status 66 when the command succeeded but a race was reported`)
+    .passThroughOptions()
+    .action(async (command: string[], options: { log?: string; failOnRace?: boolean }) => {
+      process.exitCode = await runInstrumented(command, options);
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return; // --help, --version
+      fail(error.message, USAGE_EXIT_CODE);
+    }
+    if (error instanceof UsageError) fail(error.message, error.status);
+    fail(error instanceof Error ? error.message : String(error), 1);
+  }
+}
+
+void main(process.argv);
