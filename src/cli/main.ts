@@ -19,7 +19,7 @@ function buildProgram(): Command {
     .enablePositionalOptions()
     .showSuggestionAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: () => {} });
+    .configureOutput({ outputError: () => {} }); // errors are printed by main(), on one line
 
   program
     .command('run')
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return; // --help, --version
+      if (error.code === 'commander.help') process.exit(USAGE_EXIT_CODE); // no command: usage was shown
       fail(error.message, USAGE_EXIT_CODE);
     }
     if (error instanceof UsageError) fail(error.message, error.status);
