@@ -1,0 +1,136 @@
+'use strict';
+// `npm run bench`: runs each workload plain and instrumented, alternating, and prints the ratios.
+// Each run is a fresh child process, so one run's JIT state and heap never leak into the next.
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5;
+const REGISTER = path.resolve(__dirname, '..', 'dist', 'src', 'hooks', 'register.js');
+const PRELOAD_ASYNC_HOOKS = path.join(__dirname, 'preload-async-hooks.js');
+// The hook instruments files under the working directory: run the workloads from their folder.
+const WORKLOADS_DIR = path.join(__dirname, 'workloads');
+const RESULTS = path.join(__dirname, 'results', 'latest.json');
+
+/** How a workload is started, and what its JSON line must then say about itself. */
+const VARIANTS = {
+  plain: { args: [], instrumented: false, asyncHooks: false },
+  instrumented: { args: ['--require', REGISTER], instrumented: true, asyncHooks: false },
+  asyncHooks: { args: ['--require', PRELOAD_ASYNC_HOOKS], instrumented: false, asyncHooks: true },
+};
+
+const WORKLOADS = [
+  { name: 'await-heavy', variants: ['plain', 'instrumented', 'asyncHooks'] },
+  { name: 'sync-loop', variants: ['plain', 'instrumented'] },
+];
+
+function runOnce(workload, variantName) {
+  const variant = VARIANTS[variantName];
+  const env = { ...process.env, ASYNCRACE_LOG: os.devNull };
+  // An inherited NODE_OPTIONS (e.g. `asyncrace run -- npm run bench`) would instrument plain runs too.
+  delete env.NODE_OPTIONS;
+  const started = performance.now();
+  const child = spawnSync(process.execPath, [...variant.args, `${workload}.js`], {
+    cwd: WORKLOADS_DIR,
+    env,
+    encoding: 'utf8',
+  });
+  const wallMs = performance.now() - started;
+  if (child.status !== 0) {
+    throw new Error(`${workload} (${variantName}) failed with status ${child.status ?? child.signal}:\n${child.stderr}`);
+  }
+  const lines = child.stdout.trim().split('\n');
+  const result = JSON.parse(lines[lines.length - 1]);
+  // A benchmark that silently measured the wrong thing is worse than none.
+  if (result.instrumented !== variant.instrumented || result.asyncHooks !== variant.asyncHooks) {
+    throw new Error(
+      `${workload} (${variantName}) ran wrongly: expected instrumented=${variant.instrumented} ` +
+        `asyncHooks=${variant.asyncHooks}, got ${JSON.stringify(result)}`,
+    );
+  }
+  return { workMs: result.workMs, wallMs, maxRssKb: result.maxRssKb, races: result.races };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function summarize(runs) {
+  return {
+    workMs: median(runs.map((r) => r.workMs)),
+    wallMs: median(runs.map((r) => r.wallMs)),
+    maxRssKb: median(runs.map((r) => r.maxRssKb)),
+    minWorkMs: Math.min(...runs.map((r) => r.workMs)),
+    maxWorkMs: Math.max(...runs.map((r) => r.workMs)),
+  };
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  return rows
+    .map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  '))
+    .join('\n');
+}
+
+const ms = (value) => value.toFixed(0);
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+
+function main() {
+  if (!fs.existsSync(REGISTER)) throw new Error(`${REGISTER} is missing: run \`npm run build\` first`);
+
+  // runs[workload][variant] = [{ workMs, wallMs, maxRssKb, races }, ...]
+  const runs = {};
+  for (const { name, variants } of WORKLOADS) runs[name] = Object.fromEntries(variants.map((v) => [v, []]));
+
+  // Alternate the variants within each round, so drift in machine load hits them alike.
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`round ${round}/${ROUNDS}:`);
+    for (const { name, variants } of WORKLOADS) {
+      for (const variant of variants) {
+        runs[name][variant].push(runOnce(name, variant));
+        process.stderr.write(` ${name}/${variant}`);
+      }
+    }
+    process.stderr.write('\n');
+  }
+
+  const summary = {};
+  for (const { name, variants } of WORKLOADS) {
+    summary[name] = Object.fromEntries(variants.map((v) => [v, summarize(runs[name][v])]));
+  }
+
+  const rows = [['workload', 'plain work ms', 'instrumented work ms', 'work ratio', 'wall ratio', 'peak RSS ratio']];
+  for (const { name } of WORKLOADS) {
+    const { plain, instrumented } = summary[name];
+    rows.push([
+      name,
+      ms(plain.workMs),
+      ms(instrumented.workMs),
+      ratio(instrumented.workMs, plain.workMs),
+      ratio(instrumented.wallMs, plain.wallMs),
+      ratio(instrumented.maxRssKb, plain.maxRssKb),
+    ]);
+  }
+
+  console.log(`\nasyncrace bench: node ${process.version}, ${os.cpus().length} CPUs, ${ROUNDS} rounds, medians`);
+  console.log(table(rows));
+
+  const heavy = summary['await-heavy'];
+  console.log(
+    `\nreference, await-heavy with an empty async_hooks init hook (no asyncrace): ` +
+      `${ms(heavy.asyncHooks.workMs)} ms, ${ratio(heavy.asyncHooks.workMs, heavy.plain.workMs)} plain work time`,
+  );
+  const races = WORKLOADS.map(({ name }) => `${name} ${runs[name].instrumented[0].races}`).join(', ');
+  console.log(`distinct races reported per instrumented run: ${races}`);
+
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rounds: ROUNDS, summary, runs };
+  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`raw results: ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+main();

@@ -1,0 +1,51 @@
+'use strict';
+// Every fixture program runs plainly and under `asyncrace run`: stdout and exit status must be
+// identical, and the races reported must be exactly the expected ones (kind, target, read and
+// write lines), each once, with a valid counts line; safe fixtures must report nothing at all.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { describe, test } = require('node:test');
+const { asyncrace, run, tempDir, REPO } = require('./helpers/run');
+const { readReportLines, summarize } = require('./helpers/report');
+
+const FIXTURES = path.join(REPO, 'fixtures');
+const fixtures = fs
+  .readdirSync(FIXTURES)
+  .filter((name) => fs.existsSync(path.join(FIXTURES, name, 'expected.json')));
+
+const byKey = (a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+describe('fixtures', { concurrency: 4 }, () => {
+  for (const name of fixtures) {
+    test(name, () => {
+      const cwd = path.join(FIXTURES, name);
+      const expected = JSON.parse(fs.readFileSync(path.join(cwd, 'expected.json'), 'utf8'));
+      const log = path.join(tempDir(), 'races.ndjson');
+
+      const plain = run(process.execPath, ['app.js'], { cwd });
+      const instrumented = asyncrace(['run', '--log', log, '--', process.execPath, 'app.js'], { cwd });
+
+      assert.equal(plain.stdout, expected.stdout, 'plain stdout');
+      assert.equal(instrumented.stdout, plain.stdout, 'instrumented stdout is byte-identical');
+      assert.equal(plain.status, expected.exitCode ?? 0, 'plain exit status');
+      assert.equal(instrumented.status, plain.status, 'instrumented exit status');
+
+      const lines = readReportLines(log);
+      const races = summarize(lines);
+      const wanted = expected.races.map(({ kind, target, read, write, file = 'app.js' }) => ({ kind, target, read, write, file }));
+      assert.deepEqual(races.sort(byKey), wanted.sort(byKey), 'races reported');
+
+      const ids = lines.filter((l) => l.race).map((l) => l.race.id);
+      assert.equal(new Set(ids).size, ids.length, 'each race id reported once per process');
+      const counts = lines.filter((l) => l.counts);
+      if (expected.races.length === 0) {
+        assert.equal(lines.length, 0, 'a safe program logs nothing');
+        return;
+      }
+      assert.equal(counts.length, 1, 'one counts line per process');
+      const occurrences = Object.fromEntries(lines.filter((l) => l.race).map((l) => [l.race.target.name, counts[0].counts.races[l.race.id]]));
+      for (const race of expected.races) assert.equal(occurrences[race.target], race.count, `occurrences of ${race.target}`);
+    });
+  }
+});

@@ -1,0 +1,29 @@
+'use strict';
+// Running programs plainly and under `asyncrace run`, capturing everything they print.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const CLI = path.join(REPO, 'dist', 'src', 'cli', 'main.js');
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000, ...options });
+  if (result.error) throw result.error;
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+/** `asyncrace <args>` from this checkout. */
+function asyncrace(args, options) {
+  return run(process.execPath, [CLI, ...args], options);
+}
+
+/** A fresh temporary directory, removed when the process exits. */
+function tempDir(prefix = 'asyncrace-test-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+module.exports = { run, asyncrace, tempDir, REPO, CLI };

@@ -1,0 +1,68 @@
+'use strict';
+// The acceptance path of a user: `npm pack`, install the tarball into an empty project (offline,
+// from the npm cache `npm ci` filled), and run the detector there with `npx asyncrace`.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { before, describe, test } = require('node:test');
+const { run, tempDir, REPO } = require('./helpers/run');
+const { readReportLines, summarize } = require('./helpers/report');
+
+const CREDIT = fs.readFileSync(path.join(REPO, 'fixtures', 'credit-2', 'app.js'), 'utf8');
+// The same program with the read moved after the await: correct, so silent.
+const CREDIT_FIXED = CREDIT.replace('  const current = balance;\n  await io();\n', '  await io();\n  const current = balance;\n');
+
+describe('installed from the packed tarball', () => {
+  const project = tempDir('asyncrace-project-');
+  const npx = (args) => run('npx', ['--no', ...args], { cwd: project });
+
+  before(() => {
+    const packed = run('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO });
+    assert.equal(packed.status, 0, packed.stderr);
+    const tarball = path.join(project, packed.stdout.trim().split('\n').at(-1));
+    fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "user-project", "private": true }\n');
+    const installed = run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: project });
+    assert.equal(installed.status, 0, installed.stderr);
+    fs.writeFileSync(path.join(project, 'app.js'), CREDIT);
+    fs.writeFileSync(path.join(project, 'fixed.js'), CREDIT_FIXED);
+  });
+
+  test('reports exactly one lost update on balance, on stderr', () => {
+    const result = npx(['asyncrace', 'run', '--', 'node', 'app.js']);
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, 'balance: 1 (expected 2)\n');
+    const log = path.join(project, 'stderr.ndjson');
+    fs.writeFileSync(log, result.stderr);
+    assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'balance', read: 7, write: 9, file: 'app.js' }]);
+  });
+
+  test('--fail-on-race exits 66', () => {
+    assert.equal(npx(['asyncrace', 'run', '--fail-on-race', '--', 'node', 'app.js']).status, 66);
+  });
+
+  test('the fixed program reports nothing and exits 0', () => {
+    assert.notEqual(CREDIT_FIXED, CREDIT);
+    const result = npx(['asyncrace', 'run', '--fail-on-race', '--', 'node', 'fixed.js']);
+    assert.equal(result.status, 0);
+    assert.equal(result.stderr, '');
+    assert.equal(result.stdout, 'balance: 2 (expected 2)\n');
+  });
+
+  test('node --require asyncrace/register works with ASYNCRACE_LOG', () => {
+    const log = path.join(project, 'races.ndjson');
+    const result = run('node', ['--require', 'asyncrace/register', 'app.js'], { cwd: project, env: { ...process.env, ASYNCRACE_LOG: log } });
+    assert.equal(result.status, 0);
+    assert.equal(result.stderr, '');
+    assert.equal(summarize(readReportLines(log)).length, 1);
+  });
+
+  test('the programmatic API and the Babel plugin load from the package', () => {
+    const script = [
+      "const api = require('asyncrace');",
+      "const plugin = require('asyncrace/babel-plugin');",
+      "if (typeof api.races !== 'function' || typeof api.start !== 'function' || typeof api.stop !== 'function') process.exit(1);",
+      "if (typeof plugin !== 'function') process.exit(2);",
+    ].join('\n');
+    assert.equal(run('node', ['-e', script], { cwd: project }).status, 0);
+  });
+});
