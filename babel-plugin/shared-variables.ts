@@ -14,16 +14,16 @@ function unitOfScope(scope: Scope): NodePath | null {
 }
 
 /**
- * A binding is shared when two code units can touch it: it lives at module top level, or a nested
- * function (a closure) reads or writes it. Bindings never assigned after their declaration cannot
- * lose an update and are skipped. Everything else stays untouched and costs nothing.
+ * A binding is shared when two tasks can write it: it lives at module top level, or a nested
+ * function (a closure, which may run in another task) assigns it. A binding only its own function
+ * assigns is written by one activation, hence one task, and cannot lose an update to another; nor
+ * can one never assigned after its declaration. Everything else stays untouched and costs nothing.
  */
 function isShared(binding: Binding): boolean {
   if (!ASSIGNABLE_KINDS.has(binding.kind) || binding.constantViolations.length === 0) return false;
   const home = unitOfScope(binding.scope);
   if (home === null) return true;
-  const uses = [...binding.referencePaths, ...binding.constantViolations];
-  return uses.some((use) => enclosingUnit(use) !== home);
+  return binding.constantViolations.some((write) => enclosingUnit(write) !== home);
 }
 
 function allScopes(program: NodePath<BabelTypes.Program>): Scope[] {

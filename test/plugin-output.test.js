@@ -1,0 +1,124 @@
+'use strict';
+// What the plugin instruments, as data: code in, and what the output must contain. The runtime
+// calls are counted by name (`c` declares a location, `w` writes, `k` checks a dependent write,
+// `v` stamps a read, `a`/`r` wrap an await, `e`/`x` enter and leave an async function).
+const assert = require('node:assert/strict');
+const { test } = require('node:test');
+const { transformSync } = require('@babel/core');
+const plugin = require('../dist/babel-plugin');
+
+function instrument(code) {
+  return transformSync(code, { filename: '/project/file.js', babelrc: false, configFile: false, plugins: [plugin] }).code;
+}
+function untransformed(code) {
+  return transformSync(code, { filename: '/project/file.js', babelrc: false, configFile: false }).code;
+}
+function calls(output) {
+  const counts = {};
+  for (const [, fn] of output.matchAll(/_asyncrace\.([a-z])\(/g)) counts[fn] = (counts[fn] ?? 0) + 1;
+  return counts;
+}
+function cells(output) {
+  return [...output.matchAll(/_asyncrace\.c\(_asyncraceModule, "([^"]+)"/g)].map((m) => m[1]).sort();
+}
+
+const cases = [
+  {
+    name: 'locals only their own function uses are left untouched',
+    code: 'function f(a) { let x = a; x += 1; for (const y of [1]) x = x + y; return x; }\nconst k = f(1);',
+    untouched: true,
+  },
+  {
+    name: 'a module-level let that is written is a location; a const is not',
+    code: 'let count = 0; const limit = 3; function bump() { count++; }',
+    cells: ['count'],
+    calls: { c: 1, w: 1, m: 1 },
+  },
+  {
+    name: 'a module-level variable that is never written is not a location',
+    code: 'let seed = 4; function read() { return seed; }',
+    untouched: true,
+  },
+  {
+    name: 'a local captured and written by a nested function is a location',
+    code: 'async function total(items) { let sum = 0; await Promise.all(items.map(async (i) => { sum += await i; })); return sum; }',
+    cells: ['sum'],
+    calls: { c: 1, e: 2, x: 2, a: 2, r: 2, w: 1, k: 1, v: 1, m: 1 },
+  },
+  {
+    name: 'a local captured only for reading is not a location',
+    code: 'async function f() { let n = 1; n = 2; return () => n; }',
+    calls: { e: 1, x: 1, m: 1 },
+    cells: [],
+  },
+  {
+    name: 'a read flowing through a local into a write is stamped; the write is checked',
+    code: 'let balance = 0;\nasync function credit() { const current = balance; await io(); balance = current + 1; }',
+    calls: { v: 1, k: 1, w: 1 },
+  },
+  {
+    name: 'a write that does not use the earlier read is not checked',
+    code: "let status = 'idle';\nasync function run() { const s = status; await io(); status = 'done'; return s; }",
+    calls: { w: 1 },
+    absent: ['k', 'v'],
+  },
+  {
+    name: 'x = x + 1 with no await in between needs no stamp',
+    code: 'let x = 0;\nasync function f() { await io(); x = x + 1; }',
+    absent: ['k', 'v'],
+  },
+  {
+    name: 'compound assignment with an await stamps its own read',
+    code: 'let total = 0;\nasync function add() { total += await price(); }',
+    calls: { v: 1, k: 1, w: 1, a: 1, r: 1 },
+  },
+  {
+    name: 'logical assignment with an await is checked as a condition (kind 1)',
+    code: 'let conn = null;\nasync function get() { conn ??= await connect(); }',
+    contains: [/_asyncrace\.k\([^;]*, 1\)\)\)/],
+  },
+  {
+    name: 'update expressions, destructuring and for-of targets are writes',
+    code: 'let a = 0, b = 0, c;\nfunction f(list) { a++; --b; [a, b] = list; for (c of list); }',
+    calls: { w: 5 },
+  },
+  {
+    name: 'every await and for await is instrumented',
+    code: 'async function f(it) { await 1; for await (const x of it) { await x; } }',
+    calls: { a: 2, l: 1 },
+  },
+  {
+    name: 'functions using eval are left alone',
+    code: 'let x = 0;\nasync function f() { eval("x = 1"); x = 2; await 1; }',
+    absent: ['e', 'a', 'w'],
+  },
+];
+
+for (const c of cases) {
+  test(c.name, () => {
+    const output = instrument(c.code);
+    if (c.untouched) {
+      assert.equal(output, untransformed(c.code));
+      return;
+    }
+    const counted = calls(output);
+    for (const [fn, n] of Object.entries(c.calls ?? {})) assert.equal(counted[fn] ?? 0, n, `calls of ${fn} in:\n${output}`);
+    for (const fn of c.absent ?? []) assert.equal(counted[fn], undefined, `no call of ${fn} in:\n${output}`);
+    if (c.cells) assert.deepEqual(cells(output), c.cells);
+    for (const pattern of c.contains ?? []) assert.match(output, pattern);
+  });
+}
+
+test('sites are original 1-based lines and columns', () => {
+  const output = instrument('let n = 0;\n\nasync function f() {\n  n += await g();\n}');
+  const sites = output.match(/_asyncrace\.m\("\/project\/file\.js", \[([^\]]*)\]\)/)[1].split(', ').map(Number);
+  const pairs = [];
+  for (let i = 0; i < sites.length; i += 2) pairs.push(`${sites[i]}:${sites[i + 1]}`);
+  // the declaration of n, the compound assignment (its read and its write), the await
+  assert.deepEqual(new Set(pairs), new Set(['1:5', '4:3', '4:8']));
+});
+
+test('an ES module loads the runtime with import, a script with require', () => {
+  assert.match(instrument('let x = 0; export function f() { x++; }'), /^import \* as _asyncrace from "asyncrace\/runtime";/);
+  assert.match(instrument('let x = 0; function f() { x++; }'), /^var _asyncrace = require\("asyncrace\/runtime"\);/);
+});
