@@ -1,8 +1,18 @@
-import { transformSync } from '@babel/core';
-import asyncracePlugin from '../../babel-plugin';
+import type * as Babel from '@babel/core';
 
 /** The runtime this copy of asyncrace ships: instrumented code loads exactly this file. */
 const RUNTIME = require.resolve('../runtime');
+
+/**
+ * Babel and the plugin load on the first file to instrument, not with the hook: `asyncrace run` puts
+ * the hook in every Node.js process (npm, npx, the test runner's own), most of which never load a
+ * file of the user's.
+ */
+let babel: { transformSync: typeof Babel.transformSync; plugin: unknown } | undefined;
+function loadBabel(): NonNullable<typeof babel> {
+  babel ??= { transformSync: (require('@babel/core') as typeof Babel).transformSync, plugin: require('../../babel-plugin') };
+  return babel;
+}
 
 /**
  * Instruments one file's source. `retainLines` keeps every statement on its original line, so the
@@ -10,6 +20,7 @@ const RUNTIME = require.resolve('../runtime');
  * Babel cannot parse is returned as it is: Node then reports its own SyntaxError for it.
  */
 export function instrumentSource(code: string, filename: string): string {
+  const { transformSync, plugin } = loadBabel();
   let result;
   try {
     result = transformSync(code, {
@@ -20,7 +31,7 @@ export function instrumentSource(code: string, filename: string): string {
       retainLines: true,
       compact: false,
       parserOpts: { allowReturnOutsideFunction: true },
-      plugins: [[asyncracePlugin, { runtime: RUNTIME }]],
+      plugins: [[plugin, { runtime: RUNTIME }]],
     });
   } catch {
     return code;

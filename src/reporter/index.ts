@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import type pino from 'pino';
 import { ENV, parseLogTarget } from '../config';
 import type { Race } from '../detector/race';
-import { createLogger } from './logger';
 import { countsMessage, raceMessage } from './message';
 
 interface Seen {
@@ -21,7 +20,8 @@ export class Reporter {
   private exitHooked = false;
 
   private log(): pino.Logger {
-    this.logger ??= createLogger(parseLogTarget(process.env[ENV.log]));
+    // pino loads with the first report: most runs of a correct program never need it.
+    this.logger ??= (require('./logger') as typeof import('./logger')).createLogger(parseLogTarget(process.env[ENV.log]));
     return this.logger;
   }
 
