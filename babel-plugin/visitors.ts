@@ -149,13 +149,16 @@ const instrumentForInOf: Handler<BabelTypes.ForOfStatement | BabelTypes.ForInSta
     const variable = sharedVariableAt(ctx, path, target.name);
     if (variable) prologue.push(t.expressionStatement(tpl.write(variable.cell, ctx.sites.add(target), task, t.numericLiteral(0))));
   }
-  if (path.isForOfStatement() && path.node.await && task) {
-    prologue.unshift(tpl.loopTurn(task, ctx.sites.add(path.node)));
+  const forAwait = path.isForOfStatement() && path.node.await && task;
+  if (forAwait) prologue.unshift(tpl.loopTurn(task, ctx.sites.add(path.node)));
+  if (prologue.length > 0) prependToBody(path, prologue);
+  if (forAwait) {
+    // Last: a loop standing alone (`if (c) for await ...`) gets replaced by a block holding it and
+    // the resume, and `path` then points at that block.
     let statement: NodePath = path;
     while (statement.parentPath?.isLabeledStatement()) statement = statement.parentPath;
     statement.insertAfter(generated(ctx, tpl.resume(task)));
   }
-  if (prologue.length > 0) prependToBody(path, prologue);
 };
 
 /** An async function is a task: entered on call, left however its body ends. */
