@@ -11,7 +11,9 @@ type Handler<N extends BabelTypes.Node> = (path: NodePath<N>, ctx: InstrumentCon
 
 function taskAt(path: NodePath, ctx: InstrumentContext): BabelTypes.Identifier | null {
   const fn = enclosingAsyncFunction(path);
-  return fn ? ctx.asyncFunctions.get(fn.node)?.task ?? null : null;
+  // Parameter defaults run before the body enters the task, and cannot see the body's locals.
+  if (!fn || path.find((p) => p.parentPath === fn)?.key !== 'body') return null;
+  return ctx.asyncFunctions.get(fn.node)?.task ?? null;
 }
 
 /** Skip nodes the plugin made or already handled, and code left alone; mark the rest handled. */
