@@ -1,4 +1,5 @@
 import type { NodePath, types as BabelTypes, template as BabelTemplate } from '@babel/core';
+import { inParameters } from './functions';
 import type { SiteTable } from './sites';
 
 export type Types = typeof BabelTypes;
@@ -63,8 +64,11 @@ export interface InstrumentContext {
   isOpaque(path: NodePath): boolean;
 }
 
-/** The shared variable a name refers to at `path`, if any. */
+/** The shared variable a name refers to at `path`, if any, and if its cell can be used there. */
 export function sharedVariableAt(ctx: InstrumentContext, path: NodePath, name: string): SharedVariable | undefined {
   const binding = path.scope.getBinding(name);
-  return binding ? ctx.shared.get(binding.identifier) : undefined;
+  if (!binding) return undefined;
+  // A function's cells are declared in its body, out of reach of closures in its parameter defaults.
+  if (binding.scope.path.isFunction() && inParameters(path, binding.scope.path)) return undefined;
+  return ctx.shared.get(binding.identifier);
 }

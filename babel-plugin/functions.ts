@@ -29,6 +29,11 @@ export function enclosingAsyncFunction(path: NodePath): NodePath<BabelTypes.Func
   return unit && unit.isFunction() && unit.node.async ? unit : null;
 }
 
+/** Whether a path lies in the parameter list of `fn`: code there runs before the body and cannot see its locals. */
+export function inParameters(path: NodePath, fn: NodePath): boolean {
+  return path.find((p) => p.parentPath === fn)?.listKey === 'params';
+}
+
 /** Whether a node uses direct `eval` or `with`, which can change what names mean at run time. */
 function usesDynamicScope(path: NodePath): boolean {
   if (path.isWithStatement()) return true;

@@ -1,6 +1,6 @@
 import type { NodePath, Visitor, types as BabelTypes } from '@babel/core';
 import { sharedVariableAt, type InstrumentContext } from './context';
-import { enclosingAsyncFunction } from './functions';
+import { enclosingAsyncFunction, inParameters } from './functions';
 import type { Templates } from './templates';
 
 /**
@@ -12,7 +12,7 @@ type Handler<N extends BabelTypes.Node> = (path: NodePath<N>, ctx: InstrumentCon
 function taskAt(path: NodePath, ctx: InstrumentContext): BabelTypes.Identifier | null {
   const fn = enclosingAsyncFunction(path);
   // Parameter defaults run before the body enters the task, and cannot see the body's locals.
-  if (!fn || path.find((p) => p.parentPath === fn)?.key !== 'body') return null;
+  if (!fn || inParameters(path, fn)) return null;
   return ctx.asyncFunctions.get(fn.node)?.task ?? null;
 }
 
