@@ -87,8 +87,13 @@ const instrumentUpdate: Handler<BabelTypes.UpdateExpression> = (path, ctx, tpl) 
   if (argument.type !== 'Identifier') return;
   const variable = sharedVariableAt(ctx, path, argument.name);
   if (!variable || !claim(path, ctx)) return;
-  const write = tpl.write(variable.cell, ctx.sites.add(path.node), taskAt(path, ctx), ctx.t.numericLiteral(0));
-  path.replaceWith(ctx.t.sequenceExpression([write, path.node]));
+  const task = taskAt(path, ctx);
+  const write = tpl.write(variable.cell, ctx.sites.add(path.node), task, ctx.t.numericLiteral(0));
+  // A later write may depend on the value read here (`const old = x++`): stamp the whole update,
+  // since its argument must stay a plain identifier.
+  const stamp = ctx.readStamps.get(argument);
+  const update = stamp && task ? tpl.stampedRead(variable.cell, task, stamp, path.node) : path.node;
+  path.replaceWith(ctx.t.sequenceExpression([write, update]));
 };
 
 /** `var x = v` run again (in a loop, or a re-entered function) writes an existing binding. */
@@ -103,7 +108,7 @@ const instrumentVarInit: Handler<BabelTypes.VariableDeclarator> = (path, ctx, tp
 /** A read whose version a later write depends on: record what it saw. */
 const stampRead: Handler<BabelTypes.Identifier> = (path, ctx, tpl) => {
   const stamp = ctx.readStamps.get(path.node);
-  if (!stamp || !claim(path, ctx)) return;
+  if (!stamp || path.parentPath.isUpdateExpression() || !claim(path, ctx)) return;
   const variable = sharedVariableAt(ctx, path, path.node.name);
   const task = taskAt(path, ctx);
   if (!variable || !task) return;
