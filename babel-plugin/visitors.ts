@@ -1,5 +1,5 @@
 import type { NodePath, Visitor, types as BabelTypes } from '@babel/core';
-import { sharedVariableAt, type InstrumentContext } from './context';
+import { sharedVariableAt, type InstrumentContext, type Types } from './context';
 import { enclosingAsyncFunction, inParameters } from './functions';
 import type { Templates } from './templates';
 
@@ -35,6 +35,20 @@ function prependToBody(path: NodePath<BabelTypes.Loop>, statements: BabelTypes.S
   else path.node.body = { type: 'BlockStatement', body: [...statements, body], directives: [] } as BabelTypes.BlockStatement;
 }
 
+/**
+ * `x = function () {}` names the function "x", but only when it is the value assigned: passed to a
+ * runtime call it would stay anonymous. `({ x: value }).x` names it the same way.
+ */
+function keepName(t: Types, name: string, value: BabelTypes.Expression): BabelTypes.Expression {
+  const anonymous = t.isArrowFunctionExpression(value) || ((t.isFunctionExpression(value) || t.isClassExpression(value)) && !value.id);
+  if (!anonymous) return value;
+  // A plain key (V8 renames a class with a static `name` under a computed one), but `__proto__`
+  // as a plain key would set the object's prototype.
+  const computed = name === '__proto__';
+  const key = computed ? t.stringLiteral(name) : t.identifier(name);
+  return t.memberExpression(t.objectExpression([t.objectProperty(key, value, computed)]), t.cloneNode(key), computed);
+}
+
 /** `x = v`, `x op= v`, `x ??= v` and destructuring assignments to shared variables. */
 const instrumentAssignment: Handler<BabelTypes.AssignmentExpression> = (path, ctx, tpl) => {
   const left = path.get('left');
@@ -58,10 +72,10 @@ function instrumentVariableAssignment(path: NodePath<BabelTypes.AssignmentExpres
 
   const operator = node.operator;
   if (operator === '=') {
-    path.replaceWith(store(node.right));
+    path.replaceWith(store(keepName(t, name, node.right)));
   } else if (operator === '&&=' || operator === '||=' || operator === '??=') {
     // `x ??= v` is `x ?? (x = v)`: the write only happens when the read says so.
-    path.replaceWith(t.logicalExpression(operator.slice(0, -1) as '&&' | '||' | '??', read, store(node.right)));
+    path.replaceWith(t.logicalExpression(operator.slice(0, -1) as '&&' | '||' | '??', read, store(keepName(t, name, node.right))));
   } else {
     // `x op= v` is `x = x op v` for a variable: same reads, same order, one evaluation of v.
     path.replaceWith(store(t.binaryExpression(operator.slice(0, -1) as BabelTypes.BinaryExpression['operator'], read, node.right)));
@@ -102,7 +116,7 @@ const instrumentVarInit: Handler<BabelTypes.VariableDeclarator> = (path, ctx, tp
   if (!init || id.type !== 'Identifier' || (path.parent as BabelTypes.VariableDeclaration).kind !== 'var') return;
   const variable = sharedVariableAt(ctx, path, id.name);
   if (!variable || !claim(path, ctx)) return;
-  path.node.init = tpl.write(variable.cell, ctx.sites.add(path.node), taskAt(path, ctx), init);
+  path.node.init = tpl.write(variable.cell, ctx.sites.add(path.node), taskAt(path, ctx), keepName(ctx.t, id.name, init));
 };
 
 /** A read whose version a later write depends on: record what it saw. */
