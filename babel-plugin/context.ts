@@ -54,6 +54,8 @@ export interface InstrumentContext {
   readonly asyncFunctions: Map<BabelTypes.Node, AsyncFunctionInfo>;
   /** Read identifiers whose version must be recorded, and where. */
   readonly readStamps: Map<BabelTypes.Node, ReadStamp>;
+  /** Expressions that begin with a stamped read V8 may quote in an error message: how to wrap them instead. */
+  readonly stampsAround: Map<BabelTypes.Node, (expression: BabelTypes.Expression) => BabelTypes.Expression>;
   /** Writes (assignment nodes) that depend on earlier reads of their location. */
   readonly writeDependencies: Map<BabelTypes.Node, Dependency[]>;
   /** Compound and logical assignments whose own read must be stamped. */

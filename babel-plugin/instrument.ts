@@ -37,6 +37,7 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
     shared: new Map(),
     asyncFunctions: new Map(),
     readStamps: new Map(),
+    stampsAround: new Map(),
     writeDependencies: new Map(),
     implicitReadStamps: new Map(),
     generated: new WeakSet(),

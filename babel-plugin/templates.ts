@@ -73,6 +73,19 @@ export class Templates {
     ]);
   }
 
+  /** `version = runtime.v(cell), awaits = task.q`: remember what a read about to happen sees. */
+  stamp(
+    cell: BabelTypes.Identifier,
+    task: BabelTypes.Identifier,
+    stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier },
+  ): BabelTypes.SequenceExpression {
+    const t = this.t;
+    return t.sequenceExpression([
+      t.assignmentExpression('=', t.cloneNode(stamp.version), this.call('v', [t.cloneNode(cell)])),
+      t.assignmentExpression('=', t.cloneNode(stamp.awaits), t.memberExpression(t.cloneNode(task), t.identifier('q'))),
+    ]);
+  }
+
   /** `(version = runtime.v(cell), awaits = task.q, read)`: remember what a read saw. */
   stampedRead(
     cell: BabelTypes.Identifier,
@@ -80,12 +93,9 @@ export class Templates {
     stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier },
     read: BabelTypes.Expression,
   ): BabelTypes.SequenceExpression {
-    const t = this.t;
-    return t.sequenceExpression([
-      t.assignmentExpression('=', t.cloneNode(stamp.version), this.call('v', [t.cloneNode(cell)])),
-      t.assignmentExpression('=', t.cloneNode(stamp.awaits), t.memberExpression(t.cloneNode(task), t.identifier('q'))),
-      read,
-    ]);
+    const sequence = this.stamp(cell, task, stamp);
+    sequence.expressions.push(read);
+    return sequence;
   }
 
   /** `runtime.r(task, await runtime.a(task, task.n, argument, module, site))` */

@@ -119,7 +119,49 @@ const instrumentVarInit: Handler<BabelTypes.VariableDeclarator> = (path, ctx, tp
   path.node.init = tpl.write(variable.cell, ctx.sites.add(path.node), taskAt(path, ctx), keepName(ctx.t, id.name, init));
 };
 
-/** A read whose version a later write depends on: record what it saw. */
+/** For each parent type, the child it evaluates first and V8 may quote in an error message. */
+const QUOTED_FIRST: Record<string, string | number> = {
+  MemberExpression: 'object',
+  OptionalMemberExpression: 'object',
+  CallExpression: 'callee',
+  OptionalCallExpression: 'callee',
+  NewExpression: 'callee',
+  TaggedTemplateExpression: 'tag',
+  SpreadElement: 'argument',
+  ArrayExpression: 0,
+};
+
+/** Expressions a stamp may wrap whole: values, never references (`this` and assignment targets stay). */
+const WRAPPABLE = new Set(['CallExpression', 'OptionalCallExpression', 'NewExpression', 'TaggedTemplateExpression', 'ArrayExpression']);
+
+/** The largest expression that evaluates `read` first, through links V8 may quote (`x.y()`, `[...x]`). */
+function quotedTop(read: NodePath): NodePath {
+  let top = read;
+  while (top.parentPath && QUOTED_FIRST[top.parentPath.type] === top.key) top = top.parentPath;
+  return top;
+}
+
+/** The statement that evaluates `top` first and may quote it (`const { a } = x`, `for (a of x)`), if any. */
+function quotingStatement(top: NodePath): NodePath | null {
+  const parent = top.parentPath;
+  let statement: NodePath | null = null;
+  if (parent?.isVariableDeclarator() && top.key === 'init' && parent.key === 0 && !parent.get('id').isIdentifier()) {
+    statement = parent.parentPath;
+  } else if (parent?.isForOfStatement() && top.key === 'right') {
+    statement = parent;
+  } else if (parent?.isAssignmentExpression() && top.key === 'right' && parent.get('left').isPattern() && parent.parentPath.isExpressionStatement()) {
+    statement = parent.parentPath;
+  }
+  while (statement?.parentPath?.isLabeledStatement()) statement = statement.parentPath;
+  return statement && Array.isArray(statement.container) ? statement : null;
+}
+
+/**
+ * A read whose version a later write depends on: record what it saw, right before it. V8 quotes
+ * the source of some operands in error messages ("x is not a function", "Cannot destructure 'x'"),
+ * so when the read begins such an operand the stamp goes before the statement or around the call,
+ * `new` or array that evaluates it first, leaving the quoted text as written.
+ */
 const stampRead: Handler<BabelTypes.Identifier> = (path, ctx, tpl) => {
   const stamp = ctx.readStamps.get(path.node);
   if (!stamp || path.parentPath.isUpdateExpression() || !claim(path, ctx)) return;
@@ -127,7 +169,23 @@ const stampRead: Handler<BabelTypes.Identifier> = (path, ctx, tpl) => {
   const task = taskAt(path, ctx);
   if (!variable || !task) return;
   if (path.parentPath.isObjectProperty({ shorthand: true })) path.parentPath.node.shorthand = false;
-  path.replaceWith(tpl.stampedRead(variable.cell, task, stamp, ctx.t.identifier(path.node.name)));
+  const top = quotedTop(path);
+  const statement = quotingStatement(top);
+  if (statement) {
+    statement.insertBefore(generated(ctx, ctx.t.expressionStatement(tpl.stamp(variable.cell, task, stamp))));
+  } else if (top !== path && WRAPPABLE.has(top.type)) {
+    ctx.stampsAround.set(top.node, (expression) => tpl.stampedRead(variable.cell, task, stamp, expression));
+  } else {
+    path.replaceWith(tpl.stampedRead(variable.cell, task, stamp, ctx.t.identifier(path.node.name)));
+  }
+};
+
+/** The expression a stamped read begins (see stampRead), once its own children are instrumented. */
+const stampAround: Handler<BabelTypes.Expression> = (path, ctx) => {
+  const wrap = ctx.stampsAround.get(path.node);
+  if (!wrap) return;
+  ctx.stampsAround.delete(path.node);
+  path.replaceWith(generated(ctx, wrap(path.node)));
 };
 
 /** Every `await` is where the task yields to others and later resumes. */
@@ -201,6 +259,7 @@ export function buildVisitor(ctx: InstrumentContext, tpl: Templates): Visitor {
     UpdateExpression: on(instrumentUpdate),
     VariableDeclarator: on(instrumentVarInit),
     Identifier: on(stampRead),
+    'CallExpression|OptionalCallExpression|NewExpression|TaggedTemplateExpression|ArrayExpression': on(stampAround),
     AwaitExpression: on(instrumentAwait),
     YieldExpression: on(instrumentYield),
     TryStatement: on(resumeInHandlers),
