@@ -204,7 +204,12 @@ const instrumentYield: Handler<BabelTypes.YieldExpression> = (path, ctx, tpl) =>
   const site = ctx.sites.add(path.node);
   const { delegate } = path.node;
   const argument = path.node.argument ?? t.identifier('undefined');
-  path.replaceWith(tpl.awaited(task, site, (arg) => generated(ctx, t.yieldExpression(arg, delegate)), argument));
+  // V8 words the error for `yield* x` of a non-iterable x differently once x is wrapped; reading a
+  // variable has no effects, so the task is suspended just before it instead.
+  const bare = delegate && argument.type === 'Identifier';
+  const suspend = (before: BabelTypes.Expression): BabelTypes.Expression =>
+    bare ? t.sequenceExpression([before, generated(ctx, t.yieldExpression(argument, true))]) : generated(ctx, t.yieldExpression(before, delegate));
+  path.replaceWith(tpl.awaited(task, site, suspend, bare ? t.identifier('undefined') : argument));
 };
 
 /** A rejected await resumes the task in a catch or finally block, not after the await. */
