@@ -20,6 +20,11 @@ function isEsm(program: NodePath<BabelTypes.Program>): boolean {
   return program.node.sourceType === 'module' && program.node.body.some((s) => s.type.startsWith('Import') || s.type.startsWith('Export'));
 }
 
+/** A top-level function declaration named `require` replaces Node's before the first line runs. */
+function hidesRequire(program: NodePath<BabelTypes.Program>): boolean {
+  return program.scope.getBinding('require')?.kind === 'hoisted';
+}
+
 /**
  * Instruments one file, before any other plugin changes it: finds shared variables, works out which
  * writes depend on which earlier reads, rewrites reads, writes and awaits into runtime calls, and
@@ -59,7 +64,7 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
   program.traverse(buildVisitor(ctx, templates));
   const cells = declareCells(found, templates);
   program.unshiftContainer('body', [
-    templates.loadRuntime(options.runtime, isEsm(program)),
+    templates.loadRuntime(options.runtime, isEsm(program), hidesRequire(program)),
     templates.registerModule(options.filename, ctx.sites.toArrayExpression(t)),
     ...cells,
   ]);

@@ -21,14 +21,18 @@ export class Templates {
     return this.t.numericLiteral(n);
   }
 
-  /** `var runtime = require(specifier)` or `import * as runtime from specifier`. */
-  loadRuntime(specifier: string, esm: boolean): BabelTypes.Statement {
+  /**
+   * `var runtime = require(specifier)` (`module.require` when the file's own function declaration
+   * named `require` hides Node's), or `import * as runtime from specifier`.
+   */
+  loadRuntime(specifier: string, esm: boolean, requireHidden: boolean): BabelTypes.Statement {
     const t = this.t;
     if (esm) {
       return t.importDeclaration([t.importNamespaceSpecifier(t.cloneNode(this.runtime))], t.stringLiteral(specifier));
     }
+    const load = requireHidden ? t.memberExpression(t.identifier('module'), t.identifier('require')) : t.identifier('require');
     return t.variableDeclaration('var', [
-      t.variableDeclarator(t.cloneNode(this.runtime), t.callExpression(t.identifier('require'), [t.stringLiteral(specifier)])),
+      t.variableDeclarator(t.cloneNode(this.runtime), t.callExpression(load, [t.stringLiteral(specifier)])),
     ]);
   }
 
