@@ -1,0 +1,1142 @@
+'use strict';
+// The cases of plugin-semantics.test.js. Each `code` is the body of a CommonJS module (sloppy mode
+// unless it says "use strict") that exports `async function run(log)`. Besides the usual module
+// variables it sees `log`, the array of observable events (also passed to run), and `at()`, the
+// line it is called from. Line 1 is the first line after the opening backtick's line.
+//
+// Optional fields: `expect`, patterns the instrumented code must match (so a case cannot pass
+// because nothing was instrumented); `instrumented: false` for code that must be left alone;
+// `outcome`, patterns the plain outcome (as JSON) must match, to show the case reached what it tests.
+// A line containing /*@throw*/ is where run's (or the module's) uncaught exception must come from.
+
+/** Template tag: the text as written (escapes kept as written), minus the first line break and indentation. */
+function src(strings, ...values) {
+  const lines = String.raw(strings, ...values).replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)[0].length));
+  return lines.map((l) => l.slice(indent)).join('\n') + '\n';
+}
+
+module.exports = [
+  {
+    name: 'compound assignment operators with side-effecting right-hand sides',
+    expect: [/x = _asyncrace\.w\(_arc_x/, /y = _asyncrace\.w\(_arc_y/],
+    code: src`
+      let x = 3;
+      let y = -8;
+      function f(tag, v) { log.push(tag + ' x=' + x); return v; }
+      function all() {
+        x += f('+', 2); x -= f('-', 1); x *= f('*', 10); x /= f('/', 4);
+        x %= f('%', 3); x **= f('**', 3); x <<= f('<<', 2); x >>= f('>>', 1);
+        x >>>= f('>>>', 0); x |= f('|', 8); x &= f('&', 12); x ^= f('^', 5);
+        y >>>= f('y>>>', 28);
+        return [x, y];
+      }
+      x = 3; y = -8;
+      log.push('top level', x += f('top', 1), y -= f('top y', 1));
+      exports.run = async function run(log) {
+        const sync = all();
+        x = 3; y = -8;
+        x += await f('a+', 2); x **= await f('a**', 2); x >>>= await f('a>>>', 1);
+        y >>>= await f('ay>>>', 1);
+        log.push(x -= f('-=', 1), x += 'str', typeof x, x *= 1, x **= 0.5);
+        return [sync, x, y];
+      };
+    `,
+  },
+  {
+    name: 'assignments whose right-hand side awaits: x = x + await, x += await, ??= ||= &&= **= >>>=',
+    expect: [/_asyncrace\.k\(_arc_x/],
+    code: src`
+      let x = 1;
+      let calls = 0;
+      async function g(v) { calls++; log.push('g' + calls + ' sees x=' + x); x = 100; await null; return v; }
+      async function h() { log.push('h'); await null; return 'h'; }
+      exports.run = async function run(log) {
+        x = 1; x = x + await g(5); log.push(x);
+        x = 2; x += await g(7); log.push(x);
+        x = null; x ??= await h(); log.push(x);
+        x ??= await h(); log.push(x);
+        x = 0; x ||= await g(3); log.push(x);
+        x ||= await g(4); log.push(x);
+        x &&= await g(9); log.push(x);
+        x = 0; x &&= await g(9); log.push(x);
+        x = undefined; log.push(x ??= await h());
+        x = 2; log.push(x **= await g(10));
+        x = -1; log.push(x >>>= await g(0));
+        x = 'a'; log.push(x += await g('b'), x);
+        x = 10; log.push(x = await g(1) + x, x);
+        return [x, calls];
+      };
+    `,
+  },
+  {
+    name: 'chained assignments a = b = await f()',
+    expect: [/a = _asyncrace\.w\(_arc_a/, /b = _asyncrace\.w\(_arc_b/],
+    code: src`
+      let a = 0, b = 0, c = 0;
+      async function f(v) { log.push('f ' + v + ' a=' + a + ' b=' + b); await null; return v; }
+      function g(v) { log.push('g ' + v + ' a=' + a + ' b=' + b + ' c=' + c); return v; }
+      exports.run = async function run(log) {
+        a = b = await f(1); log.push([a, b]);
+        a = b = c = g(2); log.push([a, b, c]);
+        a = b += await f(3); log.push([a, b]);
+        a += b -= c *= g(2); log.push([a, b, c]);
+        log.push(a = b ??= await f(5));
+        b = null; log.push(a = b ??= await f(6));
+        const r = (a = (b = await f(7)) + (c = g(8)));
+        a = b = c;
+        return [r, a, b, c];
+      };
+    `,
+  },
+  {
+    name: 'update expressions in expression position: arr[x++], return x--, BigInt, "5"++',
+    expect: [/_asyncrace\.w\(_arc_x, \d+, _t\d*, 0\), x\+\+/],
+    code: src`
+      let x = 0;
+      let big = 10n;
+      let s = '5';
+      let u;
+      const arr = [];
+      const read = () => [x, big, s, u];
+      function counter() { return x--; }
+      async function dec() { await null; return x--; }
+      exports.run = async function run(log) {
+        arr[x++] = x; arr[x++] = x;
+        log.push(arr.slice(), x);
+        log.push(counter(), counter(), x, await dec(), x);
+        log.push(++big, big++, big, --big, big--, typeof big);
+        log.push(s++, s, typeof s);
+        s = '5'; log.push(++s, typeof s);
+        s = '5'; log.push(s--, s);
+        s = 'a'; log.push(s++, s);
+        log.push(u++, u);
+        let o = { valueOf() { log.push('valueOf'); return 41; } };
+        const getO = () => o;
+        log.push(o++, o, getO());
+        for (let i = 0; i < 3; i++) { await null; arr[i] = x--; }
+        try { big++; big = big + 1; } catch (e) { log.push(e.constructor.name, e.message, big); }
+        return [arr, read()];
+      };
+    `,
+  },
+  {
+    name: 'update expression whose value a later write depends on: const old = x++; await; x = old + 1',
+    expect: [/_asyncrace\.k\(_arc_x/],
+    code: src`
+      let x = 0;
+      const peek = () => x;
+      async function bump() {
+        const old = x++;
+        await null;
+        x = old + 10;
+        return old;
+      }
+      async function twice() {
+        x = x++ + await Promise.resolve(1);
+        let y = --x;
+        await null;
+        x = y * 2;
+        return y;
+      }
+      exports.run = async function run(log) {
+        log.push(await bump(), peek());
+        log.push(await Promise.all([bump(), bump()]), peek());
+        log.push(await twice(), peek());
+        return x;
+      };
+    `,
+  },
+  {
+    name: 'destructuring assignment to shared targets with defaults and side effects',
+    expect: [/_asyncrace\.w\(_arc_a/, /_asyncrace\.w\(_arc_rest/],
+    code: src`
+      let a = 'a0', b = 'b0', rest = null, x = 0, y = 0;
+      const snapshot = () => [a, b, rest, x, y];
+      function f(tag) { log.push('default ' + tag); return 'def-' + tag; }
+      async function g(v) { log.push('g'); await null; return v; }
+      function iter(values) {
+        return {
+          [Symbol.iterator]() {
+            let i = 0;
+            log.push('iter');
+            return {
+              next() { log.push('next ' + i); return i < values.length ? { value: values[i++], done: false } : { value: undefined, done: true }; },
+              return() { log.push('return'); return {}; },
+            };
+          },
+        };
+      }
+      exports.run = async function run(log) {
+        [a, b = f(1)] = await g([1]); log.push(snapshot());
+        [a, b = f(2)] = await g([3, 4]); log.push(snapshot());
+        const obj = { get a() { log.push('get a'); return 'A'; }, get c() { log.push('get c'); return 'C'; }, d: 'D' };
+        ({ a, ...rest } = obj); log.push(snapshot());
+        const source = iter([5, 6, 7]);
+        const value = ([a, b] = source); log.push(value === source, snapshot());
+        ({ a: x, b: [y = f(3)] = [] } = { a: 9 }); log.push(snapshot());
+        [x, y] = [y, x]; log.push(snapshot());
+        let n = 0;
+        [a, b = ++n, ...rest] = [undefined, undefined, 1, 2]; log.push(snapshot(), n);
+        try { [a, b = (() => { throw new Error('in default'); })()] = ['A2']; } catch (e) { log.push(e.message); }
+        log.push(snapshot());
+        try { [a, b] = await g(null); } catch (e) { log.push(e.constructor.name); }
+        try { ({ a } = await g(null)); } catch (e) { log.push(e.constructor.name); }
+        for ([a, b] of [[1, 2], [3, 4]]) log.push(snapshot());
+        return snapshot();
+      };
+    `,
+  },
+  {
+    name: 'for (x of ...) and for (x in ...) with a shared x',
+    expect: [/_asyncrace\.w\(_arc_x/],
+    code: src`
+      let x = 'init';
+      const seen = [];
+      const peek = () => x;
+      function* gen() { try { log.push('gen start'); yield 1; yield 2; yield 3; } finally { log.push('gen finally'); } }
+      exports.run = async function run(log) {
+        for (x of [1, 2, 3]) seen.push(peek());
+        log.push(x);
+        for (x of gen()) { if (x === 2) break; await null; seen.push(peek()); }
+        log.push(x);
+        const proto = { inherited: 1 };
+        const o = Object.create(proto); o.own = 2; o[3] = 3;
+        for (x in o) seen.push(peek());
+        log.push(x);
+        for (x in null) seen.push('never');
+        for (x of []) seen.push('never');
+        log.push(x);
+        label: for (x of 'ab') { for (x in { p: 1 }) continue label; }
+        log.push(x);
+        var v; const pv = () => v;
+        for (var v of [7, 8]) { await null; seen.push(pv()); }
+        try { for (x of 5) seen.push('never'); } catch (e) { log.push(e.constructor.name, e.message); }
+        for (x of [1, 2]) x *= 10, seen.push(peek());
+        return [seen, x, v];
+      };
+    `,
+  },
+  {
+    name: 'for await over an async generator, with a shared loop variable',
+    expect: [/_asyncrace\.l\(/],
+    code: src`
+      let produced = 0;
+      let x = null;
+      const peek = () => x;
+      async function* source(n) {
+        try {
+          for (let i = 0; i < n; i++) { produced++; log.push('yield ' + i + ' x=' + x); yield i * 10; await null; }
+          return 'done';
+        } finally { log.push('source finally'); }
+      }
+      exports.run = async function run(log) {
+        let sum = 0;
+        for await (x of source(3)) { sum += x; log.push('body ' + peek()); }
+        log.push(sum, x, produced);
+        for await (const v of source(5)) { if (v === 10) break; log.push('v ' + v); }
+        for await (const v of [Promise.resolve('p'), 'plain', (async () => 'a')()]) log.push(v);
+        try {
+          for await (x of (async function* () { yield 1; throw new Error('gen failed'); })()) log.push('got ' + x);
+        } catch (e) { log.push(e.message, x); }
+        const it = source(2);
+        log.push(await it.next(), await it.next(), await it.next(), await it.next());
+        return [sum, produced, x];
+      };
+    `,
+  },
+  {
+    name: 'async generators: yield, yield*, next/return/throw with shared state',
+    expect: [/yield _asyncrace\.a\(/, /yield\* _asyncrace\.a\(/],
+    code: src`
+      let state = 0;
+      async function* counter() {
+        let local = 0;
+        try {
+          while (true) {
+            const got = yield state;
+            log.push('got ' + got + ' state ' + state);
+            state += await Promise.resolve(got ?? 1);
+            local++;
+          }
+        } finally {
+          log.push('finally local ' + local);
+          yield 'from finally';
+        }
+      }
+      async function* inner() { state = state * 2; const back = yield 'inner ' + state; log.push('inner got ' + back); return 'R'; }
+      async function* delegating() { const r = yield* inner(); log.push('inner returned ' + r); state = (yield state) + state; }
+      exports.run = async function run(log) {
+        const g = counter();
+        log.push(await g.next('ignored'));
+        log.push(await g.next(5));
+        log.push(await g.next());
+        state = 100;
+        log.push(await g.next(2));
+        log.push(await g.return('early'));
+        log.push(await g.next(), await g.next());
+        const t = counter();
+        await t.next();
+        log.push(await t.throw(new Error('thrown in')));
+        try { await t.next(); } catch (e) { log.push('caught ' + e.message); }
+        const q = counter();
+        log.push(await Promise.all([q.next(), q.next(3), q.next(4)]), state);
+        const d = delegating();
+        log.push(await d.next(), await d.next('b'), await d.next(1), await d.next(), state);
+        return state;
+      };
+    `,
+  },
+  {
+    name: 'try/catch/finally around awaits that reject: order and values',
+    expect: [/catch \(e\) \{_asyncrace\.r\(/, /finally \{_asyncrace\.r\(/],
+    code: src`
+      let x = 0;
+      const read = () => x;
+      async function fail(msg, ticks = 1) {
+        for (let i = 0; i < ticks; i++) await null;
+        log.push('fail ' + msg);
+        throw new Error(msg); /*@throw*/
+      }
+      async function ok(v) { await null; log.push('ok ' + v); return v; }
+      async function nested() {
+        try {
+          try { x += await fail('inner'); } finally { log.push('inner finally ' + x); x = await ok(x + 1); }
+        } catch (e) { log.push('outer catch ' + e.message + ' ' + read()); return 'from catch'; } finally { log.push('outer finally'); }
+      }
+      async function overriding() { try { return await ok('try'); } finally { x = await ok(x + 10); return 'finally wins'; } }
+      async function rethrow() { try { await fail('first'); } catch (e) { x += 1; throw new TypeError('second: ' + e.message); } }
+      async function swallowed() { try { throw new Error('lost'); } finally { return 'swallowed'; } }
+      exports.run = async function run(log) {
+        log.push(await nested(), x);
+        log.push(await overriding(), x);
+        try { await rethrow(); } catch (e) { log.push(e.constructor.name, e.message, x); }
+        log.push(await swallowed());
+        const settled = await Promise.allSettled([fail('a', 2), ok('b'), fail('c', 0)]);
+        log.push(settled.map((s) => s.status + ':' + (s.value ?? s.reason.message)));
+        try { await Promise.reject(new RangeError('direct')); } catch ({ message }) { log.push(message); }
+        try { await fail('uncaught at end'); } finally { log.push('last finally', x); }
+      };
+    `,
+  },
+  {
+    name: 'exception thrown midway through a compound assignment leaves the variable unchanged',
+    expect: [/x = _asyncrace\.w\(_arc_x/],
+    code: src`
+      let x = 10;
+      let y = 'keep';
+      const boom = () => { throw new Error('boom'); };
+      async function rejecting() { await null; throw new Error('async boom'); }
+      function side(v) { log.push('side ' + v); return v; }
+      exports.run = async function run(log) {
+        try { x += boom(); } catch (e) { log.push(e.message, x); }
+        try { x = x + side(1) + boom(); } catch (e) { log.push(e.message, x); }
+        try { x += await rejecting(); } catch (e) { log.push(e.message, x); }
+        try { x = side(x) * (await rejecting()); } catch (e) { log.push(e.message, x); }
+        x = null;
+        try { x ??= await rejecting(); } catch (e) { log.push(e.message, x); }
+        try { y = [side('a'), boom(), side('b')]; } catch (e) { log.push(e.message, y); }
+        try { [x, y = boom()] = [1]; } catch (e) { log.push(e.message, x, y); }
+        x = 1n;
+        try { x += 1; } catch (e) { log.push(e.constructor.name, e.message, x); }
+        x = 5;
+        x += side(1) + (() => { throw new Error('final boom'); })(); /*@throw*/
+      };
+    `,
+  },
+  {
+    name: 'TDZ: shared let used before its declaration (ReferenceError, same point)',
+    expect: [/_asyncrace\.c\(_asyncraceModule, "z"/],
+    code: src`
+      function readX() { return x; }
+      function writeX() { x = 'written'; }
+      function bump() { x += (log.push('bump rhs'), 1); }
+      function sideWrite() { x = (log.push('rhs evaluated'), 2); }
+      const probes = { readX, writeX, bump, sideWrite, typeofX: () => typeof x, inc: () => x++, pattern: () => ([x] = [1]) };
+      for (const [name, probe] of Object.entries(probes)) {
+        try { probe(); log.push(name + ' ok'); } catch (e) { log.push(name, e.constructor.name, e.message); }
+      }
+      let x = 0;
+      exports.run = async function run(log) {
+        async function inner() {
+          try { use(); } catch (e) { log.push('inner', e.constructor.name, e.message); }
+          await null;
+          try { z = z + await 1; } catch (e) { log.push('inner await', e.constructor.name, e.message); }
+          let z = 1;
+          function use() { z = z + 1; }
+          use();
+          return z;
+        }
+        log.push(await inner(), readX());
+        writeX();
+        return x;
+      };
+    `,
+  },
+  {
+    name: 'TDZ at module load: uncaught ReferenceError at the same line',
+    code: src`
+      log.push('before');
+      function side() { log.push('side'); return 1; }
+      counter = side(); /*@throw*/
+      let counter = 0;
+      exports.run = async function run() { counter++; return 'never'; };
+    `,
+  },
+  {
+    name: 'assignment to a const captured by a closure (TypeError, same point)',
+    code: src`
+      const c = 1;
+      function assign() { c = 2; }
+      function compound() { c += (log.push('rhs'), 1); }
+      function logical() { c ??= (log.push('never'), 3); c ||= 4; c &&= (log.push('and rhs'), 5); }
+      function update() { c++; }
+      function destructure() { [c] = [9]; }
+      let changed = 0;
+      exports.run = async function run(log) {
+        const local = 'L';
+        const setLocal = async () => { await null; changed++; local = 'changed'; };
+        for (const fn of [assign, compound, logical, update, destructure, setLocal]) {
+          try { await fn(); log.push(fn.name + ' ok'); } catch (e) { log.push(fn.name, e.constructor.name, e.message); }
+        }
+        for (const i of [1, 2]) { try { (() => { i = 3; })(); } catch (e) { log.push(e.message); } }
+        return [c, local, changed];
+      };
+    `,
+  },
+  {
+    name: 'closures in loops: per-iteration let bindings captured by async closures',
+    expect: [/_asyncrace\.c\(_asyncraceModule, "i"/],
+    code: src`
+      exports.run = async function run(log) {
+        const tasks = [];
+        for (let i = 0; i < 4; i++) {
+          const bump = () => i++;
+          tasks.push(async () => { log.push('start ' + i); await null; i += 10; log.push('end ' + i); return i; });
+          if (i === 1) bump();
+        }
+        for (var j = 0; j < 3; j++) tasks.push(async () => { await null; return j; });
+        for (let k of ['a', 'b']) tasks.push(async () => { const before = k; await null; k = before + '!'; return k; });
+        for (let m in { p: 1, q: 2 }) tasks.push(async () => { m += await 'x'; return m; });
+        let n = 0;
+        while (n < 2) {
+          let captured = n;
+          tasks.push(async () => { captured = captured + await Promise.resolve(100); return captured; });
+          n++;
+        }
+        const first = await Promise.all(tasks.map((t) => t()));
+        const second = await Promise.all(tasks.map((t) => t()));
+        return [first, second, j];
+      };
+    `,
+  },
+  {
+    name: 'labelled break/continue around for-await and for-of loops',
+    expect: [/_asyncrace\.l\(/],
+    code: src`
+      let x = 0;
+      const peek = () => x;
+      async function* letters() {
+        try { for (const c of 'abcd') { await null; yield c; } } finally { log.push('letters closed'); }
+      }
+      exports.run = async function run(log) {
+        outer: for await (const l of letters()) {
+          inner: for (x of [1, 2, 3]) {
+            if (x === 2 && l === 'a') continue outer;
+            if (l === 'c') break outer;
+            if (x === 3) break inner;
+            log.push(l + x + peek());
+          }
+          log.push('after inner ' + l);
+        }
+        log.push('after outer');
+        a: b: for await (x of letters()) if (x === 'b') continue a; else if (x === 'c') break b; else log.push('x ' + x);
+        if (x) for await (const l of letters()) log.push('if ' + l);
+        else log.push('no');
+        block: {
+          for await (const l of letters()) { if (l === 'b') break block; log.push('block ' + l); }
+          log.push('not reached');
+        }
+        let count = 0;
+        loop: while (true) {
+          for await (const l of letters()) {
+            count++;
+            if (count > 5) break loop;
+            if (l === 'b') continue loop;
+            switch (l) { case 'a': log.push('case a'); break; default: continue; }
+          }
+        }
+        return [x, count];
+      };
+    `,
+  },
+  {
+    name: 'arguments and this inside instrumented async functions and methods',
+    expect: [/_asyncrace\.e\(\)/],
+    code: src`
+      let x = 0;
+      async function withArgs(a, b) {
+        const setA = (v) => { a = v; };
+        await null;
+        x += arguments.length;
+        arguments[0] = 'changed';
+        const afterMapped = a;
+        setA('set');
+        return [afterMapped, arguments[0], b, arguments.length, Array.from(arguments), typeof this];
+      }
+      const obj = {
+        name: 'obj',
+        async method(...rest) { const before = this.name; await null; x = x + rest.length; return [before, this.name, rest, arguments.length]; },
+        arrowInside() { return async () => { await null; return [this.name, arguments[0]]; }; },
+      };
+      class Base { async greet() { await null; return 'base ' + this.id; } }
+      class Derived extends Base {
+        constructor(id) { super(); this.id = id; }
+        async greet(suffix) { const s = await super.greet(); x += 1; return s + ' derived ' + suffix + ' ' + arguments.length; }
+        static async make(id) { await null; return new this(id); }
+      }
+      exports.run = async function run(log) {
+        log.push(await withArgs(1, 2, 3));
+        log.push(await withArgs.call('str', 1));
+        log.push(await obj.method(1, 2));
+        log.push(await obj.arrowInside('first')());
+        const d = await Derived.make(7);
+        log.push(await d.greet('!'), d instanceof Derived);
+        log.push(await (async function () { await null; return [typeof this, this.valueOf()]; }).call(5));
+        log.push(this === exports, arguments.length);
+        return x;
+      };
+    `,
+  },
+  {
+    name: 'async arrow functions with expression bodies',
+    expect: [/async \(n\) => \{/],
+    code: src`
+      let x = 1;
+      const add = async (n) => x += n;
+      const addAwait = async (n) => x = x + await n;
+      const obj = async () => ({ x });
+      const nested = async () => async () => x++;
+      const exprThrow = async () => x.missing.prop;
+      exports.run = async (log) => {
+        log.push(await add(1), await addAwait(Promise.resolve(2)), await obj(), await (await nested())(), x);
+        try { await exprThrow(); } catch (e) { log.push(e.constructor.name, e.message); }
+        const results = await Promise.all([1, 2, 3].map(async (n) => (await null, x *= n)));
+        return [results, x, add.name, addAwait.name, add.length, nested.name];
+      };
+    `,
+  },
+  {
+    name: 'async methods in classes and object literals (private, static, computed, fields)',
+    expect: [/_asyncrace\.w\(_arc_total/],
+    code: src`
+      let total = 0;
+      const key = 'computed';
+      class Account {
+        #balance = 0;
+        static instances = 0;
+        static { total = 1000; }
+        constructor() { Account.instances++; }
+        async #apply(n) { await null; this.#balance += n; total -= n; return this.#balance; }
+        async deposit(n) { return this.#apply(n); }
+        async [key]() { await null; return key; }
+        static async create() { const a = new Account(); await a.deposit(5); return a; }
+        get balance() { return this.#balance; }
+        field = async () => { total += await Promise.resolve(1); return total; };
+      }
+      const methods = {
+        async plain() { await null; total++; return 'plain'; },
+        async *gen() { yield total; yield await Promise.resolve(total + 1); },
+        async ['comp' + 'uted']() { return 'obj computed'; },
+      };
+      exports.run = async function run(log) {
+        const a = await Account.create();
+        log.push(a.balance, total, Account.instances);
+        log.push(await Promise.all([a.deposit(1), a.deposit(2), a.field()]));
+        log.push(await a.computed(), await methods.plain(), await methods.computed());
+        for await (const v of methods.gen()) log.push(v);
+        log.push(Object.getOwnPropertyNames(Account.prototype), Account.prototype.deposit.name, methods.plain.name, methods.gen.name);
+        return [a.balance, total];
+      };
+    `,
+  },
+  {
+    name: 'getters and setters invoked alongside shared variable writes (call counts)',
+    expect: [/x = _asyncrace\.w\(_arc_x/],
+    code: src`
+      let x = 0;
+      const calls = { get: 0, set: 0 };
+      const o = {
+        get p() { calls.get++; log.push('get p x=' + x); return x; },
+        set p(v) { calls.set++; log.push('set p ' + v); x = v; },
+      };
+      async function one() { await null; return 1; }
+      exports.run = async function run(log) {
+        o.p += await one();
+        x = o.p + o.p;
+        o.p = x = 5;
+        x = o.p++;
+        o.p ??= log.push('never');
+        x = (o.p = 10) + x;
+        [o.p, x] = [x, o.p];
+        ({ p: x } = o);
+        o.p &&= await one();
+        x += o.p;
+        return [x, o.p, calls];
+      };
+    `,
+  },
+  {
+    name: 'shorthand properties { x } of a shared variable read before an await, then written',
+    expect: [/x: \(_v\d* = _asyncrace\.v\(_arc_x\)/],
+    code: src`
+      let x = 1;
+      let y = 'y';
+      const touch = () => { x++; };
+      async function snapshotThenWrite() {
+        const snap = { x, y, z: 3 };
+        await null;
+        x = snap.x + 10;
+        return snap;
+      }
+      async function nested() {
+        const { a } = { a: { x } };
+        const copy = [{ x }][0];
+        await Promise.resolve();
+        x = a.x + copy.x;
+        return { x, y };
+      }
+      exports.run = async function run(log) {
+        log.push(await snapshotThenWrite(), x);
+        const p = snapshotThenWrite(); touch(); log.push(await p, x);
+        log.push(await nested());
+        log.push(Object.keys({ x, y }));
+        return { x };
+      };
+    `,
+  },
+  {
+    name: 'typeof of an undeclared name inside an instrumented async function',
+    expect: [/_asyncrace\.k\(_arc_x/],
+    code: src`
+      let x = 0;
+      exports.run = async function run(log) {
+        log.push(typeof notDeclaredAnywhere, typeof x);
+        await null;
+        x = typeof alsoUndeclared === 'undefined' ? x + 1 : -1;
+        try { log.push(typeof notDeclaredAnywhere.foo); } catch (e) { log.push(e.constructor.name, e.message); }
+        try { log.push(notDeclaredAnywhere); } catch (e) { log.push(e.constructor.name, e.message); }
+        log.push(typeof (() => notDeclaredAnywhere), typeof globalThis.notDeclaredAnywhere);
+        x = x + (typeof await notDeclaredEither === 'undefined' ? 1 : 0);
+        return x;
+      };
+    `,
+  },
+  {
+    name: 'concurrent tasks with Promise.all mutating shared variables: same interleaving and final values',
+    expect: [/_asyncrace\.k\(_arc_balance/],
+    outcome: [/"a wrote 90"/],
+    code: src`
+      let balance = 100;
+      let ops = 0;
+      async function tick(n) { for (let i = 0; i < n; i++) await null; }
+      async function withdraw(name, amount, delay) {
+        log.push(name + ' start');
+        const seen = balance;
+        await tick(delay);
+        balance = seen - amount;
+        ops++;
+        log.push(name + ' wrote ' + balance);
+        return balance;
+      }
+      async function atomic(name, amount) { log.push(name + ' atomic'); balance -= amount; await null; balance += await Promise.resolve(0); return balance; }
+      exports.run = async function run(log) {
+        const results = await Promise.all([withdraw('a', 10, 2), withdraw('b', 20, 0), withdraw('c', 30, 1), atomic('d', 5)]);
+        log.push(results, balance, ops);
+        const order = [];
+        await Promise.all([
+          (async () => { order.push('A1'); await null; order.push('A2'); await new Promise((r) => setImmediate(r)); order.push('A3'); })(),
+          (async () => { order.push('B1'); await { then(r) { order.push('thenable'); r(); } }; order.push('B2'); })(),
+          (async () => { order.push('C1'); await Promise.resolve(); order.push('C2'); await (async () => 'inner')(); order.push('C3'); })(),
+          (async () => { order.push('D1'); process.nextTick(() => order.push('tick')); queueMicrotask(() => order.push('micro')); await 0; order.push('D2'); })(),
+          (async () => { order.push('E1'); const p = (async () => Promise.resolve('e'))(); order.push(await p); })(),
+          (async () => { for await (const v of [1, Promise.resolve(2)]) order.push('F' + v); })(),
+          Promise.resolve().then(() => order.push('then1')).then(() => order.push('then2')).then(() => order.push('then3')),
+        ]);
+        let shared = 0;
+        const worker = async (id, n) => {
+          for (let i = 0; i < n; i++) { const v = shared; await null; shared = v + 1; order.push(id + ':' + shared); }
+        };
+        await Promise.all([worker('p', 3), worker('q', 2), worker('r', 4)]);
+        await Promise.race([worker('s', 2), worker('t', 1)]);
+        order.push('race done ' + shared);
+        await tick(3);
+        return [order, shared, balance];
+      };
+    `,
+  },
+  {
+    name: 'functions using direct eval or with are left uninstrumented and behave the same (sloppy)',
+    expect: [/function withWriter\(obj\) \{with \(obj\) \{x = 'with-' \+ x;y \+= 1;\}/, /await null;eval\(code\);x \+= local;/],
+    code: src`
+      var x = 1;
+      let y = 2;
+      const touchX = () => { x += 100; };
+      function withWriter(obj) { with (obj) { x = 'with-' + x; y += 1; } return [x, y]; }
+      async function evalWriter(code) { let local = 10; const peek = () => local; await null; eval(code); x += local; return [x, local, peek()]; }
+      function evalVar() { eval('var introduced = 5'); return typeof introduced; }
+      async function asyncWith(o) { with (o) { await null; p = p + 1; } return o.p; }
+      exports.run = async function run(log) {
+        log.push(withWriter({ x: 'own' }), x);
+        log.push(withWriter({}), x);
+        log.push(await evalWriter('local += 5; x = x * 2'));
+        log.push(evalVar(), typeof introduced);
+        log.push(await asyncWith({ p: 1 }));
+        touchX();
+        log.push((0, eval)('typeof x'), x);
+        const shadow = (eval) => eval('1 + 1');
+        log.push(shadow((s) => 'not eval: ' + s));
+        return [x, y];
+      };
+    `,
+  },
+  {
+    name: 'a module using with at top level is left entirely alone',
+    instrumented: false,
+    code: src`
+      var x = 1;
+      const scope = { y: 2 };
+      with (scope) { x = x + y; y = 5; }
+      exports.run = async function run(log) { await null; x += 1; log.push(scope.y); return x; };
+    `,
+  },
+  {
+    name: 'function names inferred from assignments to shared variables',
+    expect: [/_asyncrace\.w\(_arc_f/],
+    code: src`
+      var f = function () {};
+      var arrow = async () => {};
+      let g = () => {};
+      let h;
+      let k = null;
+      let m = 1;
+      let C = class {};
+      let D;
+      var __proto__ = class {};
+      const nameOf = (v) => (v == null ? String(v) : typeof v.name === 'function' ? 'static name()' : v.name);
+      const names = () => [f, arrow, g, h, k, m, C, D, __proto__].map(nameOf);
+      D = class { static name() {} };
+      exports.run = async function run(log) {
+        log.push(names());
+        f = function () {};
+        g = () => {};
+        h = async function* () {};
+        k ??= class {};
+        m &&= function () {};
+        C ||= () => {};
+        D = class { static name() {} };
+        __proto__ = () => {};
+        log.push(names(), Object.getPrototypeOf({ __proto__ }) === Object.prototype);
+        f = await Promise.resolve(function () {});
+        g = (0, () => {});
+        h = function named() {};
+        k = g = () => {};
+        log.push(names());
+        arrow = (await null, async () => {});
+        return names();
+      };
+    `,
+  },
+  {
+    name: 'shared variables written in parameter default values',
+    expect: [/_asyncrace\.w\(_arc_x/],
+    code: src`
+      let x = 0;
+      async function asyncDefault(a = x++, b = (x += 10)) { await null; return [a, b, x]; }
+      const arrow = async (a = (x *= 2), { b } = { b: x }) => { await null; return [a, b, x]; };
+      exports.run = async function run(log) {
+        log.push(await asyncDefault(), await asyncDefault(1), x);
+        log.push(await arrow(), await arrow(1, { b: 2 }), x);
+        return x;
+      };
+    `,
+  },
+  {
+    name: 'strict mode module: directive kept, pattern assignment in a parameter default',
+    expect: [/^"use strict";/],
+    code: src`
+      "use strict";
+      let x = 0, y = 0;
+      function p(r = ([x, y] = [5, 6])) { return r; }
+      exports.run = async function run(log) {
+        try { undeclaredStrict = 1; } catch (e) { log.push(e.constructor.name, e.message); }
+        log.push((function () { return this; })());
+        x = x + await 1;
+        log.push(p(), x, y);
+        try { p()[0] = 1; log.push('arrays are writable'); } catch (e) { log.push(e.message); }
+        return [x, y];
+      };
+    `,
+  },
+  {
+    name: 'line numbers: every statement keeps its line, errors report the original line',
+    expect: [/_asyncrace\.k\(_arc_x/],
+    outcome: [/"first @9"/],
+    code: src`
+      let x = 0;
+      async function step(n) {
+        log.push('step ' + n + ' @' + at());
+        await null;
+        x += n; log.push('after await @' + at());
+        return x;
+      }
+      exports.run = async function run(log) {
+        log.push('first @' + at());
+        for (let i = 0; i < 2; i++) {
+          x = x + (await step(i));
+          log.push('loop ' + i + ' @' + at());
+        }
+        const value = [
+          at(),
+          await step(5),
+          at(),
+        ];
+        log.push(value);
+        const e = new Error('not thrown');
+        log.push(e);
+        if (x > 3) {
+          x +=
+            1;
+          throw new RangeError('x too big: ' + x); /*@throw*/
+        }
+      };
+    `,
+  },
+  {
+    name: 'line numbers: error thrown inside an instrumented compound assignment spanning lines',
+    code: src`
+      let x = 1;
+      const boom = () => null;
+      exports.run = async function run(log) {
+        log.push(at());
+        x += await Promise.resolve(
+          2,
+        );
+        log.push(at(), x);
+        x =
+          x +
+          boom().missing; /*@throw*/
+      };
+    `,
+  },
+  {
+    name: 'error messages quoting the source text of a shared variable read are unchanged',
+    expect: [/_asyncrace\.v\(_arc_fn\)/, /_asyncrace\.v\(_arc_state\)/, /_asyncrace\.v\(_arc_queue\)/, /_asyncrace\.v\(_arc_pair\)/],
+    code: src`
+      let fn = null;
+      let state;
+      let queue = 5;
+      let pair = null;
+      async function callIt() { const r = fn(); await null; fn = r; }
+      async function method() { const r = fn.call(); await null; fn = r; }
+      async function chain() { const r = pair.a.b(); await null; pair = r; }
+      async function optional() { const r = queue?.(); await null; queue = r; }
+      async function construct() { const r = new fn(); await null; fn = r; }
+      async function tagged() { const r = fn${'`'}t${'`'}; await null; fn = r; }
+      async function destructure() { const { items } = state; await null; state = { items }; }
+      async function destructureMember() { const [first] = state.list, other = 1; await null; state = { first, other }; }
+      async function iterate() { loop: for (const item of queue) { queue = item; await null; continue loop; } }
+      async function spread() { const copy = [...queue]; await null; queue = copy; }
+      async function spreadMember() { const copy = [...state.list, 1]; await null; state = copy; }
+      async function assignPattern() { let a; [a] = pair; await null; pair = [a]; }
+      async function* delegate() { yield* queue; }
+      exports.run = async function run(log) {
+        const all = [callIt, method, chain, optional, construct, tagged, destructure, destructureMember, iterate, spread, spreadMember, assignPattern];
+        for (const f of all) {
+          try { await f(); log.push(f.name + ' ok'); } catch (e) { log.push(f.name, e.constructor.name, e.message); }
+        }
+        state = {};
+        pair = { a: {} };
+        for (const f of all) {
+          try { await f(); log.push(f.name + ' ok'); } catch (e) { log.push(f.name, e.constructor.name, e.message); }
+        }
+        // Only a variable operand: for other non-iterable operands V8's message is made of
+        // "(intermediate value)" fragments whose count depends on the generated code around it.
+        const delegates = [delegate, async function* (local = 5) { yield* local; }];
+        for (const g of delegates) {
+          try { for await (const v of g()) log.push(v); } catch (e) { log.push('delegate', e.constructor.name, e.message); }
+        }
+        fn = () => 'called'; state = { items: [1], list: [2] }; queue = [1, 2]; pair = [3];
+        for (const f of [callIt, destructure, destructureMember, iterate, spread, assignPattern]) await f();
+        return [typeof fn, state, queue, pair];
+      };
+    `,
+  },
+  {
+    name: 'closures in parameter default values capturing other parameters',
+    expect: [/_asyncrace\.c\(_asyncraceModule, "n"/],
+    code: src`
+      function counter(n = 0, inc = () => n++, get = () => n) { inc(); inc(); return get(); }
+      async function asyncCounter(n = 5, inc = () => ++n) { inc(); await null; n = n * 2; return [n, inc()]; }
+      function early(a = 1, b = (() => { a = a + 1; return a; })()) { return [a, b]; }
+      exports.run = async function run(log) {
+        log.push(counter(), counter(10));
+        log.push(await asyncCounter(), await asyncCounter(0, () => 'own'));
+        log.push(early(), early(5), early(5, 0));
+        return 'done';
+      };
+    `,
+  },
+  {
+    name: 'every sub-expression evaluated once and in the original order around awaits',
+    expect: [/_asyncrace\.r\(_t\d*, await _asyncrace\.a\(/],
+    code: src`
+      let x = 1;
+      const t = (tag, v) => (log.push(tag + ' x=' + x), v);
+      async function a(tag, v) { log.push('a ' + tag); await null; x = v; return v; }
+      exports.run = async function run(log) {
+        const obj = {};
+        const arr = [t('first', x), await a('1', 2), t('third', x), x];
+        obj[t('key', 'k' + x)] = await a('2', 3) + x;
+        const s = 'tmpl ' + x + (await a('3', 4)) + x;
+        const call = t('callee', (...args) => args)(x, await a('4', 5), x);
+        const cond = x > 4 ? await a('5', 6) : await a('6', 7);
+        const logical = (x === 6 && (await a('7', 8))) || t('or', x);
+        x = x + (await a('8', 100)) + x;
+        const nested = { [x]: await a('9', x + 1), x };
+        const opt = obj?.[await a('10', 'k3')] ?? x;
+        const seq = (t('s1'), await a('11', 12), t('s2'), x);
+        const made = new (t('ctor', Array))(x, await a('12', 13), x);
+        const tagged = ((strings, ...values) => values)${'`'}${'${'}x}${'${'}await a('13', 14)}${'${'}x}${'`'};
+        return [arr, obj, s, call, cond, logical, x, nested, opt, seq, made, tagged];
+      };
+    `,
+  },
+  {
+    name: 'shared variables scoped to switch, catch, blocks and labelled blocks',
+    expect: [/_asyncrace\.c\(_asyncraceModule, "s"/, /_asyncrace\.c\(_asyncraceModule, "e"/],
+    code: src`
+      exports.run = async function run(log) {
+        const fns = [];
+        switch (log.length) {
+          case 0:
+            let s = 0;
+            fns.push(() => ++s);
+            s = 10;
+            break;
+        }
+        try { throw new Error('e1'); } catch (e) { fns.push(() => (e = e + '!')); e = 'reset'; }
+        { let b = 'block'; fns.push(async () => { b += await 'x'; return b; }); }
+        lbl: { let lb = 1; fns.push(() => lb++); if (lb) break lbl; log.push('never'); }
+        for (let i = 0, j = 10; i < 2; i++, j--) fns.push(() => [i, j--]);
+        const results = [];
+        for (const f of fns) results.push(await f(), await f());
+        return results;
+      };
+    `,
+  },
+  {
+    name: 'await in loop heads and conditions; closures over function-scoped vars',
+    expect: [/_asyncrace\.w\(_arc_n/],
+    code: src`
+      let x;
+      async function f(v) { await null; log.push('f ' + v); return v; }
+      function makeCounter() {
+        var n = 0;
+        return { inc: async (k) => { var before = n; n = before + await Promise.resolve(k); return n; }, get: () => n };
+      }
+      async function fib(k) { var r = k < 2 ? k : (await fib(k - 1)) + (await fib(k - 2)); return r; }
+      exports.run = async function run(log) {
+        for (x = await f(0); x < await f(3); x += await f(1)) log.push('for ' + x);
+        let i = 0;
+        while (await f(i < 2)) i++;
+        do { i--; } while (await f(i > 0));
+        const c = makeCounter();
+        log.push(await Promise.all([c.inc(1), c.inc(2), c.inc(3)]), c.get());
+        log.push(await fib(7));
+        var redeclared = 1; var redeclared = await f(2);
+        return [x, i, redeclared];
+      };
+    `,
+  },
+  {
+    name: 'block-level function declarations, hoisting and directives inside async functions',
+    expect: [/_asyncrace\.e\(\)/],
+    code: src`
+      let x = 0;
+      exports.run = async function run(log) {
+        log.push(typeof inner, typeof hoisted, hoisted());
+        { function inner() { return 'inner'; } }
+        log.push(typeof inner);
+        await null;
+        x = hoisted() + x;
+        function hoisted() { return 1; }
+        const strictFn = async function () { 'use strict'; await null; return this; };
+        const sloppyFn = async function () { await null; return this === globalThis; };
+        log.push(await strictFn(), await sloppyFn());
+        async function params(a, b = a, ...c) { await null; return [a, b, c, params.length]; }
+        log.push(await params(1), await params(1, 2, 3, 4));
+        return x;
+      };
+    `,
+  },
+  {
+    name: 'sync generators, class fields and static blocks touching shared state',
+    expect: [/_asyncrace\.w\(_arc_x/],
+    code: src`
+      let x = 0;
+      function* gen() { while (x < 3) { const got = yield x++; x += got ?? 0; } return x; }
+      class C {
+        static count = x++;
+        value = (x += 10);
+        static { x *= 2; }
+        async method() { const v = this.value; await null; x = v + x; return x; }
+      }
+      exports.run = async function run(log) {
+        const it = gen();
+        log.push(it.next(), it.next(1), it.next(), it.next(), x);
+        const c = new C();
+        log.push(C.count, c.value, await c.method(), x);
+        return x;
+      };
+    `,
+  },
+  {
+    name: 'an exception on the first line, where the runtime header goes',
+    code: src`
+      let x = 0; const f = () => x++; x = (() => { throw new Error('first line ' + f()); })(); /*@throw*/
+      exports.run = async function run() { return x; };
+    `,
+  },
+  {
+    name: 'top-level return and multi-line template literals keep their lines',
+    expect: [/_asyncrace\.w\(_arc_x/],
+    code: src`
+      let x = 'a';
+      async function later(v) { await null; return v; }
+      exports.run = async function run(log) {
+        const text = ${'`'}line ${'${'}at()}
+      x=${'${'}x} ${'${'}await later(at())}
+      end ${'${'}(x = x + await later('b'), x)}${'`'};
+        log.push(text, at());
+        return x;
+      };
+      if (typeof exports.run === 'function') return;
+      exports.run = null;
+    `,
+  },
+  {
+    name: 'no extra promise jobs: Promise.prototype.then call count and thenable lookups unchanged',
+    expect: [/_asyncrace\.a\(/],
+    code: src`
+      const originalThen = Promise.prototype.then;
+      let thenCalls = 0;
+      let x = 0;
+      const thenable = { get then() { log.push('then looked up'); return (resolve) => resolve('thenable'); } };
+      async function* numbers() { for (let i = 0; i < 3; i++) { yield i; await null; } }
+      async function work(id) {
+        x = x + await Promise.resolve(id);
+        for await (const n of numbers()) x += n;
+        log.push(id + ':' + await thenable);
+        return x;
+      }
+      exports.run = async function run(log) {
+        Promise.prototype.then = function (...args) { thenCalls++; return originalThen.apply(this, args); };
+        try {
+          log.push(await Promise.all([work('a'), work('b')]));
+          log.push(await Promise.race([work('c'), Promise.resolve('fast')]));
+          await Promise.resolve().then(() => work('d'));
+        } finally {
+          Promise.prototype.then = originalThen;
+        }
+        return [thenCalls, x];
+      };
+    `,
+  },
+  {
+    name: 'cells for loop and switch bindings in single-statement and labelled positions',
+    expect: [/_asyncrace\.c\(_asyncraceModule, "i"/, /_asyncrace\.c\(_asyncraceModule, "s"/],
+    code: src`
+      exports.run = async function run(log) {
+        const fns = [];
+        if (log.length === 0) for (let i = 0; i < 2; i++) fns.push(() => i++);
+        for (const a of [1, 2]) for (let j = 0; j < 2; j++) fns.push(async () => (j += await a));
+        outer: for (let k = 0; k < 3; k++) { fns.push(() => k++); if (k === 1) continue outer; }
+        if (fns.length) sw: switch (fns.length) { case 7: let s = 's'; fns.push(() => (s += '!')); break sw; default: log.push('default'); }
+        else log.push('never');
+        const results = [];
+        for (const f of fns) results.push(await f(), await f());
+        return results;
+      };
+    `,
+  },
+  {
+    name: 'user variables named like the generated ones',
+    expect: [/_asyncrace2|_asyncrace\d/],
+    code: src`
+      let _asyncrace = 'mine', _asyncraceModule = 'module', _t = 't', _v = 'v', _q = 'q', _arc_x = 'cell', _r = 'r', x = 0;
+      const all = () => [_asyncrace, _asyncraceModule, _t, _v, _q, _arc_x, _r, x];
+      async function touch(tag) {
+        const old = _t;
+        await null;
+        _t = old + tag; _v += tag; _q = _q + await tag; [_r, _arc_x] = [_arc_x, _r]; x++;
+        _asyncrace += tag; _asyncraceModule = _asyncraceModule + tag;
+        return all();
+      }
+      exports.run = async function run(log) {
+        log.push(await touch('1'), await Promise.all([touch('2'), touch('3')]));
+        return all();
+      };
+    `,
+  },
+  {
+    name: 'super inside async methods of object literals and static class methods',
+    expect: [/_asyncrace\.e\(\)/],
+    code: src`
+      let calls = 0;
+      const base = { async greet(n) { await null; calls++; return 'base ' + n + ' ' + this.tag; } };
+      const child = {
+        __proto__: base,
+        tag: 'child',
+        async greet(n) { const s = await super.greet(n); calls += 1; return s + ' child'; },
+        async arrow() { const f = async () => super.greet('arrow'); return f(); },
+      };
+      class A { static async make() { await null; return 'A ' + this.name; } }
+      class B extends A { static async make() { calls++; return (await super.make()) + ' via B'; } }
+      exports.run = async function run(log) {
+        log.push(await child.greet(1), await child.arrow(), await B.make());
+        return calls;
+      };
+    `,
+  },
+  {
+    name: 'pattern assignments to shared variables in static blocks, field initializers and loop heads',
+    expect: [/_asyncrace\.w\(_arc_a/],
+    code: src`
+      let a = 1, b = 2;
+      const swap = () => [a, b];
+      class K {
+        static { [a, b] = [b, a]; }
+        field = ([a, b] = [b * 10, a * 10]);
+      }
+      exports.run = async function run(log) {
+        log.push(swap());
+        const k = new K();
+        log.push(k.field, swap());
+        for (let i = 0; i < 2; [a, b] = [b, a + await Promise.resolve(i)], i++) log.push(swap());
+        const arrow = async () => ([a, b] = await Promise.resolve([b, a]));
+        log.push(await arrow(), swap());
+        return swap();
+      };
+    `,
+  },
+  {
+    name: 'a module declaring its own function named require',
+    expect: [/module\.require\(/],
+    code: src`
+      let x = 0;
+      exports.run = async function run(log) { x = x + await 1; return [x, require('a'), typeof module.require]; };
+      function require(name) { log.push('custom require ' + name); return 'custom ' + name; }
+    `,
+  },
+];
