@@ -52,10 +52,13 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
 
   const found = findSharedVariables(program, ctx);
   program.traverse({
-    Function(fn) {
+    Function(fn: NodePath<BabelTypes.Function>) {
       if (!fn.node.async || ctx.isOpaque(fn)) return;
       const info = { task: fn.scope.generateUidIdentifier('t'), stampLocals: [] };
       ctx.asyncFunctions.set(fn.node, info);
+      // `async (n) => x += await n`: give the body a block, so the analysis sees the body's own node.
+      // (Every async function gets a block body when it is wrapped anyway.)
+      fn.ensureBlock();
       new DependencyAnalysis(fn, info, ctx).run();
     },
   });
