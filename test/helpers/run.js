@@ -19,10 +19,13 @@ function asyncrace(args, options) {
   return run(process.execPath, [CLI, ...args], options);
 }
 
-/** A fresh temporary directory, removed when the process exits. */
+const tempDirs = [];
+process.on('exit', () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh temporary directory, removed when the test process exits. */
 function tempDir(prefix = 'asyncrace-test-') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 
