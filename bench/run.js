@@ -23,6 +23,7 @@ const VARIANTS = {
 
 const WORKLOADS = [
   { name: 'await-heavy', variants: ['plain', 'instrumented', 'asyncHooks'] },
+  { name: 'await-safe', variants: ['plain', 'instrumented'] },
   { name: 'sync-loop', variants: ['plain', 'instrumented'] },
 ];
 

@@ -1,4 +1,5 @@
 'use strict';
+const { reportResult } = require('./lib/report-result');
 // Await-heavy workload: thousands of concurrent async tasks that each read shared state, await
 // something cheap, then write back a value computed from the read. Racy on purpose (lost updates),
 // so the detector's full path runs. CPU-bound: every await settles in a microtask, no timers.
@@ -47,20 +48,7 @@ async function main() {
     await Promise.all(running);
   }
   const workMs = performance.now() - start;
-  report(workMs, { served, balance, highest });
-}
-
-/** One JSON line on stdout: what bench/run.js reads. */
-function report(workMs, checks) {
-  const runtime = globalThis[Symbol.for('asyncrace.runtime')];
-  console.log(JSON.stringify({
-    workMs,
-    maxRssKb: process.resourceUsage().maxRSS,
-    instrumented: runtime !== undefined,
-    asyncHooks: globalThis[Symbol.for('asyncrace.bench.asyncHooks')] === true,
-    races: runtime ? runtime.races().length : null,
-    checks,
-  }));
+  reportResult(workMs, { served, balance, highest });
 }
 
 main();

@@ -1,4 +1,5 @@
 'use strict';
+const { reportResult } = require('./lib/report-result');
 // Sync-loop workload: shared module-level counters hammered in tight loops, in a synchronous
 // function and in async functions that never await between a read and its write. No race can be
 // reported here; it measures the bare cost of tracking every write.
@@ -34,20 +35,7 @@ function main() {
   spin(SPINS);
   for (let call = 0; call < CALLS; call++) tally(PER_CALL);
   const workMs = performance.now() - start;
-  report(workMs, { hits, total, peak });
-}
-
-/** One JSON line on stdout: what bench/run.js reads. */
-function report(workMs, checks) {
-  const runtime = globalThis[Symbol.for('asyncrace.runtime')];
-  console.log(JSON.stringify({
-    workMs,
-    maxRssKb: process.resourceUsage().maxRSS,
-    instrumented: runtime !== undefined,
-    asyncHooks: globalThis[Symbol.for('asyncrace.bench.asyncHooks')] === true,
-    races: runtime ? runtime.races().length : null,
-    checks,
-  }));
+  reportResult(workMs, { hits, total, peak });
 }
 
 main();

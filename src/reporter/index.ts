@@ -26,15 +26,20 @@ export class Reporter {
   }
 
   report(race: Race): void {
-    const seen = this.seen.get(race.id);
-    if (seen) {
-      seen.count++;
+    if (this.seen.has(race.id)) {
+      this.repeat(race.id);
       return;
     }
     this.seen.set(race.id, { race, count: 1 });
     this.hookExit();
     this.log().warn({ race }, raceMessage(race));
     flagRaceForCli();
+  }
+
+  /** Another occurrence of a race already reported. */
+  repeat(id: string): void {
+    const seen = this.seen.get(id);
+    if (seen) seen.count++;
   }
 
   /** Races seen so far, first occurrence of each with how often it happened. */

@@ -1,6 +1,6 @@
 import { Location } from '../detector/location';
-import type { Race } from '../detector/race';
-import { staleRead } from '../detector/stale-read';
+import { describeRace, raceKey, type StaleWrite } from '../detector/describe';
+import { staleWriter } from '../detector/stale-read';
 import { Reporter } from '../reporter';
 import { currentTask, enterTask, leaveTask, resumeTask, suspendTask, type Task } from '../tracker/tasks';
 import { registerModule, type ModuleSites } from './modules';
@@ -15,13 +15,18 @@ export function createRuntime() {
   const reporter = new Reporter();
   let enabled = true;
 
-  function report(race: Race | undefined): void {
-    if (race === undefined) return;
-    try {
-      reporter.report(race);
-    } catch {
-      // A failing log destination must not break the program being watched.
+  /** The first occurrence of a race is described and logged; repeats are only counted. */
+  function report(stale: StaleWrite): void {
+    const module = stale.location.module;
+    const key = raceKey(stale);
+    const known = module?.raceIds.get(key);
+    if (known !== undefined) {
+      reporter.repeat(known);
+      return;
     }
+    const race = describeRace(stale);
+    module?.raceIds.set(key, race.id);
+    reporter.report(race);
   }
 
   return {
@@ -48,9 +53,12 @@ export function createRuntime() {
     k<T>(location: Location | undefined, site: number, task: Task, value: T, version: number | undefined, awaits: number | undefined, readSite: number, kind: number): T {
       if (enabled && location !== undefined) {
         try {
-          report(staleRead(location, site, task, version, awaits, readSite, kind));
+          const other = staleWriter(location, task, version, awaits);
+          if (other !== undefined) {
+            report({ location, writeSite: site, task, other, readVersion: version!, awaitsAtRead: awaits!, readSite, kind });
+          }
         } catch {
-          // Never let the detector change what the program does.
+          // Never let the detector or a failing log destination change what the program does.
         }
       }
       return value;

@@ -5,10 +5,14 @@ export interface ModuleSites {
   readonly file: string;
   /** Flat pairs: line, column (both 1-based) of site id i at [2i], [2i+1]. */
   readonly positions: readonly number[];
+  /** `race.id` of each race already seen in this module, by its numeric key (see `raceKey`). */
+  readonly raceIds: Map<number, string>;
+  /** `file` as reports show it, computed at the first report. */
+  shownAs?: string;
 }
 
 export function registerModule(file: string, positions: readonly number[]): ModuleSites {
-  return { file, positions };
+  return { file, positions, raceIds: new Map() };
 }
 
 /** A path as reports show it: relative to the working directory, with `/` separators. */
@@ -20,5 +24,6 @@ export function displayPath(file: string): string {
 /** `path:line:column` of a site, in the original source. */
 export function siteOf(module: ModuleSites | undefined, site: number): string {
   if (!module) return 'unknown:0:0';
-  return `${displayPath(module.file)}:${module.positions[2 * site] ?? 0}:${module.positions[2 * site + 1] ?? 0}`;
+  module.shownAs ??= displayPath(module.file);
+  return `${module.shownAs}:${module.positions[2 * site] ?? 0}:${module.positions[2 * site + 1] ?? 0}`;
 }
