@@ -66,3 +66,10 @@ export function isInsideOpaque(path: NodePath, opaque: Set<BabelTypes.Node>): bo
   }
   return false;
 }
+
+/** Outermost statement for inserting before `path`, past any labels (a label must stay on its loop). */
+export function statementBeforeLabels(path: NodePath): NodePath {
+  let target = path;
+  while (target.parentPath?.isLabeledStatement()) target = target.parentPath;
+  return target;
+}

@@ -2,7 +2,7 @@ import type { NodePath, types as BabelTypes } from '@babel/core';
 import type { Binding, Scope } from '@babel/traverse';
 import type { InstrumentContext, SharedVariable } from './context';
 import type { Templates } from './templates';
-import { enclosingUnit } from './functions';
+import { enclosingUnit, statementBeforeLabels } from './functions';
 
 /** Binding kinds that can be assigned (imports, consts, functions and classes are left alone). */
 const ASSIGNABLE_KINDS = new Set(['var', 'let', 'param']);
@@ -34,13 +34,6 @@ function allScopes(program: NodePath<BabelTypes.Program>): Scope[] {
     },
   });
   return [...scopes];
-}
-
-/** Outermost statement for inserting before `path`, past any labels (a label must stay on its loop). */
-function statementBeforeLabels(path: NodePath): NodePath {
-  let target = path;
-  while (target.parentPath?.isLabeledStatement()) target = target.parentPath;
-  return target;
 }
 
 /** Put the declaration of a location cell where each new instance of the binding is made. */

@@ -1,6 +1,7 @@
 import type { NodePath, Visitor, types as BabelTypes } from '@babel/core';
-import { sharedVariableAt, type InstrumentContext, type Types } from './context';
-import { enclosingAsyncFunction, inParameters } from './functions';
+import { sharedVariableAt, type InstrumentContext } from './context';
+import { enclosingAsyncFunction, inParameters, statementBeforeLabels } from './functions';
+import { isWrappable, keepName, quotedTop, quotingStatement } from './preserve';
 import type { Templates } from './templates';
 
 /**
@@ -33,20 +34,6 @@ function prependToBody(path: NodePath<BabelTypes.Loop>, statements: BabelTypes.S
   const body = path.node.body;
   if (body.type === 'BlockStatement') body.body.unshift(...statements);
   else path.node.body = { type: 'BlockStatement', body: [...statements, body], directives: [] } as BabelTypes.BlockStatement;
-}
-
-/**
- * `x = function () {}` names the function "x", but only when it is the value assigned: passed to a
- * runtime call it would stay anonymous. `({ x: value }).x` names it the same way.
- */
-function keepName(t: Types, name: string, value: BabelTypes.Expression): BabelTypes.Expression {
-  const anonymous = t.isArrowFunctionExpression(value) || ((t.isFunctionExpression(value) || t.isClassExpression(value)) && !value.id);
-  if (!anonymous) return value;
-  // A plain key (V8 renames a class with a static `name` under a computed one), but `__proto__`
-  // as a plain key would set the object's prototype.
-  const computed = name === '__proto__';
-  const key = computed ? t.stringLiteral(name) : t.identifier(name);
-  return t.memberExpression(t.objectExpression([t.objectProperty(key, value, computed)]), t.cloneNode(key), computed);
 }
 
 /** `x = v`, `x op= v`, `x ??= v` and destructuring assignments to shared variables. */
@@ -119,43 +106,6 @@ const instrumentVarInit: Handler<BabelTypes.VariableDeclarator> = (path, ctx, tp
   path.node.init = tpl.write(variable.cell, ctx.sites.add(path.node), taskAt(path, ctx), keepName(ctx.t, id.name, init));
 };
 
-/** For each parent type, the child it evaluates first and V8 may quote in an error message. */
-const QUOTED_FIRST: Record<string, string | number> = {
-  MemberExpression: 'object',
-  OptionalMemberExpression: 'object',
-  CallExpression: 'callee',
-  OptionalCallExpression: 'callee',
-  NewExpression: 'callee',
-  TaggedTemplateExpression: 'tag',
-  SpreadElement: 'argument',
-  ArrayExpression: 0,
-};
-
-/** Expressions a stamp may wrap whole: values, never references (`this` and assignment targets stay). */
-const WRAPPABLE = new Set(['CallExpression', 'OptionalCallExpression', 'NewExpression', 'TaggedTemplateExpression', 'ArrayExpression']);
-
-/** The largest expression that evaluates `read` first, through links V8 may quote (`x.y()`, `[...x]`). */
-function quotedTop(read: NodePath): NodePath {
-  let top = read;
-  while (top.parentPath && QUOTED_FIRST[top.parentPath.type] === top.key) top = top.parentPath;
-  return top;
-}
-
-/** The statement that evaluates `top` first and may quote it (`const { a } = x`, `for (a of x)`), if any. */
-function quotingStatement(top: NodePath): NodePath | null {
-  const parent = top.parentPath;
-  let statement: NodePath | null = null;
-  if (parent?.isVariableDeclarator() && top.key === 'init' && parent.key === 0 && !parent.get('id').isIdentifier()) {
-    statement = parent.parentPath;
-  } else if (parent?.isForOfStatement() && top.key === 'right') {
-    statement = parent;
-  } else if (parent?.isAssignmentExpression() && top.key === 'right' && parent.get('left').isPattern() && parent.parentPath.isExpressionStatement()) {
-    statement = parent.parentPath;
-  }
-  while (statement?.parentPath?.isLabeledStatement()) statement = statement.parentPath;
-  return statement && Array.isArray(statement.container) ? statement : null;
-}
-
 /**
  * A read whose version a later write depends on: record what it saw, right before it. V8 quotes
  * the source of some operands in error messages ("x is not a function", "Cannot destructure 'x'"),
@@ -173,7 +123,7 @@ const stampRead: Handler<BabelTypes.Identifier> = (path, ctx, tpl) => {
   const statement = quotingStatement(top);
   if (statement) {
     statement.insertBefore(generated(ctx, ctx.t.expressionStatement(tpl.stamp(variable.cell, task, stamp))));
-  } else if (top !== path && WRAPPABLE.has(top.type)) {
+  } else if (top !== path && isWrappable(top)) {
     ctx.stampsAround.set(top.node, (expression) => tpl.stampedRead(variable.cell, task, stamp, expression));
   } else {
     path.replaceWith(tpl.stampedRead(variable.cell, task, stamp, ctx.t.identifier(path.node.name)));
@@ -239,9 +189,7 @@ const instrumentForInOf: Handler<BabelTypes.ForOfStatement | BabelTypes.ForInSta
   if (forAwait) {
     // Last: a loop standing alone (`if (c) for await ...`) gets replaced by a block holding it and
     // the resume, and `path` then points at that block.
-    let statement: NodePath = path;
-    while (statement.parentPath?.isLabeledStatement()) statement = statement.parentPath;
-    statement.insertAfter(generated(ctx, tpl.resume(task)));
+      statementBeforeLabels(path).insertAfter(generated(ctx, tpl.resume(task)));
   }
 };
 
