@@ -4,6 +4,11 @@ import { instrumentProgram } from './instrument';
 interface AsyncracePluginOptions {
   /** Where instrumented code loads the runtime from (default `asyncrace/runtime`). */
   runtime?: string;
+  /**
+   * Whether the file is an ES module (`esm`, loads the runtime with `import`) or CommonJS (`cjs`,
+   * with `require`). Hosts that know say so; by default the file's own syntax decides.
+   */
+  moduleType?: 'esm' | 'cjs';
 }
 
 type PluginApi = ConfigAPI & { types: typeof BabelTypes; template: typeof BabelTemplate };
@@ -24,6 +29,7 @@ function asyncracePlugin(api: PluginApi, options: AsyncracePluginOptions = {}): 
           t: api.types,
           template: api.template,
           runtime,
+          moduleType: options.moduleType,
           filename: state.filename ?? 'unknown',
         });
       },

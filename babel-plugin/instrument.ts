@@ -14,10 +14,30 @@ export interface InstrumentOptions {
   readonly runtime: string;
   /** File name recorded for the module's sites (absolute; made relative when reported). */
   readonly filename: string;
+  /** ES module or CommonJS, when the host knows. */
+  readonly moduleType: 'esm' | 'cjs' | undefined;
 }
 
-function isEsm(program: NodePath<BabelTypes.Program>): boolean {
-  return program.node.sourceType === 'module' && program.node.body.some((s) => s.type.startsWith('Import') || s.type.startsWith('Export'));
+/**
+ * Whether the file is an ES module, when the host did not say: an `.mjs`/`.mts` file, or one using
+ * syntax only modules have (import/export declarations, `import.meta`, top-level await). Babel's
+ * default `sourceType` is "module" even for CommonJS files, so that alone decides nothing.
+ */
+function isEsm(program: NodePath<BabelTypes.Program>, filename: string): boolean {
+  if (program.node.sourceType !== 'module') return false;
+  if (/\.m[jt]s$/.test(filename)) return true;
+  if (program.node.body.some((s) => s.type.startsWith('Import') || s.type.startsWith('Export'))) return true;
+  let moduleSyntax = false;
+  program.traverse({
+    Function: (fn) => fn.skip(),
+    'MetaProperty|AwaitExpression|ForOfStatement'(path) {
+      if (path.isMetaProperty() && path.node.meta.name !== 'import') return;
+      if (path.isForOfStatement() && !path.node.await) return;
+      moduleSyntax = true;
+      path.stop();
+    },
+  });
+  return moduleSyntax;
 }
 
 /** A top-level function declaration named `require` replaces Node's before the first line runs. */
@@ -67,7 +87,7 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
   program.traverse(buildVisitor(ctx, templates));
   const cells = declareCells(found, templates);
   program.unshiftContainer('body', [
-    templates.loadRuntime(options.runtime, isEsm(program), hidesRequire(program)),
+    templates.loadRuntime(options.runtime, options.moduleType ? options.moduleType === 'esm' : isEsm(program, options.filename), hidesRequire(program)),
     templates.registerModule(options.filename, ctx.sites.toArrayExpression(t)),
     ...cells,
   ]);

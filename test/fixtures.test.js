@@ -23,8 +23,9 @@ describe('fixtures', { concurrency: 4 }, () => {
       const expected = JSON.parse(fs.readFileSync(path.join(cwd, 'expected.json'), 'utf8'));
       const log = path.join(tempDir(), 'races.ndjson');
 
-      const plain = run(process.execPath, ['app.js'], { cwd });
-      const instrumented = asyncrace(['run', '--log', log, '--', process.execPath, 'app.js'], { cwd });
+      const entry = expected.entry ?? 'app.js';
+      const plain = run(process.execPath, [entry], { cwd });
+      const instrumented = asyncrace(['run', '--log', log, '--', process.execPath, entry], { cwd });
 
       assert.equal(plain.stdout, expected.stdout, 'plain stdout');
       assert.equal(instrumented.stdout, plain.stdout, 'instrumented stdout is byte-identical');

@@ -9,6 +9,8 @@ const { run, tempDir, REPO } = require('./helpers/run');
 const { readReportLines, summarize } = require('./helpers/report');
 
 const CREDIT = fs.readFileSync(path.join(REPO, 'fixtures', 'credit-2', 'app.js'), 'utf8');
+// The example as DEVELOPERS.md writes it, with top-level await: Node runs it as an ES module.
+const CREDIT_TLA = fs.readFileSync(path.join(REPO, 'fixtures', 'esm-top-level-await', 'app.js'), 'utf8');
 // The same program with the read moved after the await: correct, so silent.
 const CREDIT_FIXED = CREDIT.replace('  const current = balance;\n  await io();\n', '  await io();\n  const current = balance;\n');
 
@@ -25,6 +27,7 @@ describe('installed from the packed tarball', () => {
     assert.equal(installed.status, 0, installed.stderr);
     fs.writeFileSync(path.join(project, 'app.js'), CREDIT);
     fs.writeFileSync(path.join(project, 'fixed.js'), CREDIT_FIXED);
+    fs.writeFileSync(path.join(project, 'top-level-await.js'), CREDIT_TLA);
   });
 
   test('reports exactly one lost update on balance, on stderr', () => {
@@ -34,6 +37,13 @@ describe('installed from the packed tarball', () => {
     const log = path.join(project, 'stderr.ndjson');
     fs.writeFileSync(log, result.stderr);
     assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'balance', read: 7, write: 9, file: 'app.js' }]);
+  });
+
+  test('the example with top-level await (an ES module) reports the same race', () => {
+    const log = path.join(project, 'tla.ndjson');
+    const result = npx(['asyncrace', 'run', '--fail-on-race', '--log', log, '--', 'node', 'top-level-await.js']);
+    assert.equal(result.status, 66);
+    assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'balance', read: 8, write: 10, file: 'top-level-await.js' }]);
   });
 
   test('--fail-on-race exits 66', () => {

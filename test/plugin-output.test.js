@@ -121,4 +121,14 @@ test('sites are original 1-based lines and columns', () => {
 test('an ES module loads the runtime with import, a script with require', () => {
   assert.match(instrument('let x = 0; export function f() { x++; }'), /^import \* as _asyncrace from "asyncrace\/runtime";/);
   assert.match(instrument('let x = 0; function f() { x++; }'), /^var _asyncrace = require\("asyncrace\/runtime"\);/);
+  // Top-level await and import.meta exist only in modules.
+  assert.match(instrument('let x = 0; async function f() { x++; }\nawait f();'), /^import \* as _asyncrace/);
+  assert.match(instrument('let x = import.meta.url; function f() { x = 1; }'), /^import \* as _asyncrace/);
+});
+
+test('the moduleType option overrides what the syntax suggests', () => {
+  const withOptions = (code, options) =>
+    transformSync(code, { filename: '/project/file.js', babelrc: false, configFile: false, plugins: [[plugin, options]] }).code;
+  assert.match(withOptions('let x = 0; function f() { x++; }', { moduleType: 'esm', runtime: 'file:///rt.js' }), /^import \* as _asyncrace from "file:\/\/\/rt\.js";/);
+  assert.match(withOptions('let x = 0; function f() { x++; }', { moduleType: 'cjs' }), /^var _asyncrace = require/);
 });

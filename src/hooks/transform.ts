@@ -1,7 +1,11 @@
 import type * as Babel from '@babel/core';
+import { pathToFileURL } from 'node:url';
 
 /** The runtime this copy of asyncrace ships: instrumented code loads exactly this file. */
 const RUNTIME = require.resolve('../runtime');
+
+/** How Node.js loads a file: CommonJS through `require`, or as an ES module. */
+export type ModuleFormat = 'commonjs' | 'module';
 
 /**
  * Babel and the plugin load on the first file to instrument, not with the hook: `asyncrace run` puts
@@ -19,19 +23,20 @@ function loadBabel(): NonNullable<typeof babel> {
  * program's own stack traces and error messages still point at the lines the user wrote. A file
  * Babel cannot parse is returned as it is: Node then reports its own SyntaxError for it.
  */
-export function instrumentSource(code: string, filename: string): string {
+export function instrumentSource(code: string, filename: string, format: ModuleFormat = 'commonjs'): string {
   const { transformSync, plugin } = loadBabel();
+  const esm = format === 'module';
   let result;
   try {
     result = transformSync(code, {
       filename,
       babelrc: false,
       configFile: false,
-      sourceType: 'unambiguous',
+      sourceType: esm ? 'module' : 'script',
       retainLines: true,
       compact: false,
-      parserOpts: { allowReturnOutsideFunction: true },
-      plugins: [[plugin, { runtime: RUNTIME }]],
+      parserOpts: { allowReturnOutsideFunction: !esm },
+      plugins: [[plugin, { runtime: esm ? pathToFileURL(RUNTIME).href : RUNTIME, moduleType: esm ? 'esm' : 'cjs' }]],
     });
   } catch {
     return code;
