@@ -4,6 +4,7 @@ import { DependencyAnalysis } from './dependencies';
 import { findOpaqueUnits, isInsideOpaque } from './functions';
 import { declareCells, findSharedVariables } from './shared-variables';
 import { SiteTable } from './sites';
+import { ignoredLines } from './suppressions';
 import { Templates } from './templates';
 import { buildVisitor } from './visitors';
 
@@ -48,7 +49,7 @@ function hidesRequire(program: NodePath<BabelTypes.Program>): boolean {
 /**
  * Instruments one file, before any other plugin changes it: finds shared variables, works out which
  * writes depend on which earlier reads, rewrites reads, writes and awaits into runtime calls, and
- * finally loads the runtime and registers the file's site table at the top.
+ * finally loads the runtime and registers the file's site table (and suppressed lines) at the top.
  */
 export function instrumentProgram(program: NodePath<BabelTypes.Program>, options: InstrumentOptions): void {
   const { t } = options;
@@ -88,7 +89,7 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
   const cells = declareCells(found, templates);
   program.unshiftContainer('body', [
     templates.loadRuntime(options.runtime, options.moduleType ? options.moduleType === 'esm' : isEsm(program, options.filename), hidesRequire(program)),
-    templates.registerModule(options.filename, ctx.sites.toArrayExpression(t)),
+    templates.registerModule(options.filename, ctx.sites.toArrayExpression(t), ignoredLines((program.parent as BabelTypes.File).comments)),
     ...cells,
   ]);
 }

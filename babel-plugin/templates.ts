@@ -36,11 +36,13 @@ export class Templates {
     ]);
   }
 
-  /** `var module = runtime.m(filename, [line, column, ...])` */
-  registerModule(filename: string, sites: BabelTypes.ArrayExpression): BabelTypes.Statement {
+  /** `var module = runtime.m(filename, [line, column, ...], [ignored line, ...])`, the last only if any. */
+  registerModule(filename: string, sites: BabelTypes.ArrayExpression, ignoredLines: number[]): BabelTypes.Statement {
     const t = this.t;
+    const args: BabelTypes.Expression[] = [t.stringLiteral(filename), sites];
+    if (ignoredLines.length > 0) args.push(t.arrayExpression(ignoredLines.map((line) => this.num(line))));
     return t.variableDeclaration('var', [
-      t.variableDeclarator(t.cloneNode(this.module), this.call('m', [t.stringLiteral(filename), sites])),
+      t.variableDeclarator(t.cloneNode(this.module), this.call('m', args)),
     ]);
   }
 

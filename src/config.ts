@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /**
  * The environment every entry point reads (register, and later the test-runner integrations), so
  * `asyncrace run --log F` and `ASYNCRACE_LOG=F node -r asyncrace/register` mean the same.
@@ -7,6 +10,8 @@ export const ENV = {
   log: 'ASYNCRACE_LOG',
   /** Set by `asyncrace run --fail-on-race`: a file each process appends its pid to once it reports a race. */
   raceFlagFile: 'ASYNCRACE_RACE_FLAG_FILE',
+  /** Suppression patterns (`target:balance,file:src/legacy/**`), added to those of package.json. */
+  suppress: 'ASYNCRACE_SUPPRESS',
 } as const;
 
 export type LogTarget = { kind: 'fd'; fd: 1 | 2 } | { kind: 'file'; path: string };
@@ -15,4 +20,67 @@ export function parseLogTarget(value: string | undefined): LogTarget {
   if (value === undefined || value === '' || value === 'stderr') return { kind: 'fd', fd: 2 };
   if (value === 'stdout') return { kind: 'fd', fd: 1 };
   return { kind: 'file', path: value };
+}
+
+/** What a suppression pattern is matched against: the race's target name, its write's file, or the function making the write. */
+export type SuppressionKind = 'target' | 'file' | 'function';
+export interface SuppressionPattern {
+  readonly kind: SuppressionKind;
+  readonly glob: string;
+}
+
+const SUPPRESSION = /^(target|file|function):(.+)$/;
+
+/**
+ * Parses `target:balance,file:src/{a,b}/**`: entries are separated by commas outside braces, so a
+ * glob's `{a,b}` keeps its comma. Entries that are not `kind:glob` are returned as `invalid`.
+ */
+export function parseSuppressions(value: string): { patterns: SuppressionPattern[]; invalid: string[] } {
+  const patterns: SuppressionPattern[] = [];
+  const invalid: string[] = [];
+  for (const entry of value.split(/,(?![^{]*\})/)) {
+    const trimmed = entry.trim();
+    const match = SUPPRESSION.exec(trimmed);
+    if (match) patterns.push({ kind: match[1] as SuppressionKind, glob: match[2]!.trim() });
+    else if (trimmed !== '') invalid.push(trimmed);
+  }
+  return { patterns, invalid };
+}
+
+function nearestPackageJson(dir: string): string | undefined {
+  for (;;) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) return file;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * The suppression patterns in force: those of `ASYNCRACE_SUPPRESS` (which `asyncrace run --suppress`
+ * sets) and those of `asyncrace.suppress` in the nearest package.json from the working directory.
+ * They add up. `problems` says, in words, what could not be used.
+ */
+export function readSuppressions(): { patterns: SuppressionPattern[]; problems: string[] } {
+  const patterns: SuppressionPattern[] = [];
+  const problems: string[] = [];
+  const add = (value: string, source: string) => {
+    const parsed = parseSuppressions(value);
+    patterns.push(...parsed.patterns);
+    for (const entry of parsed.invalid) problems.push(`${source}: '${entry}' is not a suppression (target:, file: or function: followed by a pattern)`);
+  };
+  add(process.env[ENV.suppress] ?? '', ENV.suppress);
+  const file = nearestPackageJson(process.cwd());
+  if (file) {
+    try {
+      const suppress: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))?.asyncrace?.suppress;
+      const entries = typeof suppress === 'string' ? [suppress] : suppress ?? [];
+      if (!Array.isArray(entries) || entries.some((e) => typeof e !== 'string')) throw new Error('asyncrace.suppress must be a string or an array of strings');
+      for (const entry of entries) add(entry, file);
+    } catch (error) {
+      problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { patterns, problems };
 }

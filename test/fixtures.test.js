@@ -1,7 +1,8 @@
 'use strict';
 // Every fixture program runs plainly and under `asyncrace run`: stdout and exit status must be
 // identical, and the races reported must be exactly the expected ones (kind, target, read and
-// write lines), each once, with a valid counts line; safe fixtures must report nothing at all.
+// write lines), each once, with a valid counts line (and the expected number of suppressed
+// occurrences); safe fixtures must report nothing at all.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -40,11 +41,13 @@ describe('fixtures', { concurrency: 4 }, () => {
       const ids = lines.filter((l) => l.race).map((l) => l.race.id);
       assert.equal(new Set(ids).size, ids.length, 'each race id reported once per process');
       const counts = lines.filter((l) => l.counts);
-      if (expected.races.length === 0) {
+      const suppressed = expected.suppressed ?? 0;
+      if (expected.races.length === 0 && suppressed === 0) {
         assert.equal(lines.length, 0, 'a safe program logs nothing');
         return;
       }
       assert.equal(counts.length, 1, 'one counts line per process');
+      assert.equal(counts[0].counts.suppressed, suppressed, 'occurrences suppressed');
       const occurrences = Object.fromEntries(lines.filter((l) => l.race).map((l) => [l.race.target.name, counts[0].counts.races[l.race.id]]));
       for (const race of expected.races) assert.equal(occurrences[race.target], race.count, `occurrences of ${race.target}`);
     });

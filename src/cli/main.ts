@@ -28,8 +28,9 @@ function buildProgram(): Command {
     .argument('<command...>', 'the command to run, e.g. node app.js, node --test, npx mocha')
     .option('--log <target>', 'where race reports go: stderr, stdout, or a file (appended); default $ASYNCRACE_LOG, else stderr')
     .option('--fail-on-race', `exit with status 66 when the command succeeded but a race was reported`)
+    .option('--suppress <pattern>', 'silence races matching target:<glob>, file:<glob> or function:<glob> (repeatable; added to $ASYNCRACE_SUPPRESS)', (value: string, previous: string[] = []) => [...previous, value])
     .passThroughOptions()
-    .action(async (command: string[], options: { log?: string; failOnRace?: boolean }) => {
+    .action(async (command: string[], options: { log?: string; failOnRace?: boolean; suppress?: string[] }) => {
       process.exitCode = await runInstrumented(command, options);
     });
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { constants } from 'node:os';
-import { ENV } from '../config';
+import { ENV, parseSuppressions } from '../config';
 
 /** The exit status ThreadSanitizer and Go's race detector use when a race was found. */
 export const RACE_EXIT_CODE = 66;
@@ -11,6 +11,7 @@ export const RACE_EXIT_CODE = 66;
 export interface RunOptions {
   log?: string;
   failOnRace?: boolean;
+  suppress?: string[];
 }
 
 /** A problem the CLI reports in one line, exiting with `status` (2: bad usage, 127: no such command). */
@@ -44,6 +45,15 @@ function logTarget(log: string): string {
   return file;
 }
 
+/** `--suppress` patterns added to those already in the environment, checked here: a typo must not go unnoticed. */
+function suppressions(patterns: string[], existing: string | undefined): string {
+  for (const pattern of patterns) {
+    const { invalid } = parseSuppressions(pattern);
+    if (invalid.length > 0) throw new UsageError(`bad --suppress '${invalid[0]}': expected target:<glob>, file:<glob> or function:<glob>`);
+  }
+  return [existing, ...patterns].filter((value) => value).join(',');
+}
+
 function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
 }
@@ -57,6 +67,7 @@ export async function runInstrumented(command: string[], options: RunOptions): P
   if (!file) throw new UsageError('missing command: asyncrace run [options] -- <command> [args...]');
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: nodeOptionsWithHook(process.env.NODE_OPTIONS) };
   if (options.log !== undefined) env[ENV.log] = logTarget(options.log);
+  if (options.suppress?.length) env[ENV.suppress] = suppressions(options.suppress, process.env[ENV.suppress]);
 
   let flagDir: string | undefined;
   if (options.failOnRace) {

@@ -3,20 +3,25 @@ import type pino from 'pino';
 import { ENV, parseLogTarget } from '../config';
 import type { Race } from '../detector/race';
 import { countsMessage, raceMessage } from './message';
+import { loadSuppressions, type Suppressions } from './suppress';
 
 interface Seen {
   readonly race: Race;
   count: number;
+  /** Silenced by a suppression: counted in `counts.suppressed`, never logged nor listed. */
+  readonly suppressed: boolean;
 }
 
 /**
  * Turns detected races into log lines: the first occurrence of each `race.id` in full, the rest
- * counted, and one counts line when the process exits (any way it exits: the line is written from
- * the `exit` event, which runs for a normal end, `process.exit()` and an uncaught exception).
+ * counted, suppressed races only counted, and one counts line when the process exits (any way it
+ * exits: the line is written from the `exit` event, which runs for a normal end, `process.exit()`
+ * and an uncaught exception).
  */
 export class Reporter {
   private readonly seen = new Map<string, Seen>();
   private logger: pino.Logger | null = null;
+  private suppressions: Suppressions | null = null;
   private exitHooked = false;
 
   private log(): pino.Logger {
@@ -30,8 +35,12 @@ export class Reporter {
       this.repeat(race.id);
       return;
     }
-    this.seen.set(race.id, { race, count: 1 });
+    // Configuration is read with the first race: a correct program never needs it.
+    this.suppressions ??= loadSuppressions();
+    const suppressed = this.suppressions.matches(race);
+    this.seen.set(race.id, { race, count: 1, suppressed });
     this.hookExit();
+    if (suppressed) return;
     this.log().warn({ race }, raceMessage(race));
     flagRaceForCli();
   }
@@ -42,9 +51,16 @@ export class Reporter {
     if (seen) seen.count++;
   }
 
-  /** Races seen so far, first occurrence of each with how often it happened. */
+  /** Races seen so far, first occurrence of each with how often it happened; suppressed ones left out. */
   races(): Array<Race & { count: number }> {
-    return [...this.seen.values()].map(({ race, count }) => ({ ...race, count }));
+    return [...this.seen.values()].filter((seen) => !seen.suppressed).map(({ race, count }) => ({ ...race, count }));
+  }
+
+  /** Occurrences of races that suppressions silenced. */
+  suppressedCount(): number {
+    let total = 0;
+    for (const seen of this.seen.values()) if (seen.suppressed) total += seen.count;
+    return total;
   }
 
   private hookExit(): void {
@@ -56,11 +72,13 @@ export class Reporter {
   private writeCounts(): void {
     const races: Record<string, number> = {};
     let occurrences = 0;
-    for (const [id, { count }] of this.seen) {
+    for (const [id, { count, suppressed }] of this.seen) {
+      if (suppressed) continue;
       races[id] = count;
       occurrences += count;
     }
-    this.log().info({ counts: { races, suppressed: 0 } }, countsMessage(this.seen.size, occurrences));
+    const suppressed = this.suppressedCount();
+    this.log().info({ counts: { races, suppressed } }, countsMessage(Object.keys(races).length, occurrences, suppressed));
   }
 }
 

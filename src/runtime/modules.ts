@@ -9,10 +9,23 @@ export interface ModuleSites {
   readonly raceIds: Map<number, string>;
   /** `file` as reports show it, computed at the first report. */
   shownAs?: string;
+  /** Lines whose writes `asyncrace-ignore` comments suppress. */
+  readonly ignoredLines?: readonly number[];
 }
 
-export function registerModule(file: string, positions: readonly number[]): ModuleSites {
-  return { file, positions, raceIds: new Map() };
+/** Modules with `asyncrace-ignore` comments: few, so looked up by the path reports show. */
+const withIgnoredLines: ModuleSites[] = [];
+
+/** `ignoredLines` is absent from code generated before suppressions existed, and when there are none. */
+export function registerModule(file: string, positions: readonly number[], ignoredLines?: readonly number[]): ModuleSites {
+  const module: ModuleSites = { file, positions, raceIds: new Map(), ignoredLines };
+  if (ignoredLines) withIgnoredLines.push(module);
+  return module;
+}
+
+/** Whether an `asyncrace-ignore` comment covers `line` of the file reports show as `shown`. */
+export function isIgnoredLine(shown: string, line: number): boolean {
+  return withIgnoredLines.some((module) => (module.shownAs ??= displayPath(module.file)) === shown && module.ignoredLines!.includes(line));
 }
 
 /** A path as reports show it: relative to the working directory, with `/` separators. */
