@@ -22,7 +22,7 @@ test('--help and run --help describe the commands and options', () => {
   assert.match(top.stdout, /run \[options\] <command\.\.\.>/);
   const sub = asyncrace(['run', '--help']);
   assert.equal(sub.status, 0);
-  for (const option of ['--log <target>', '--fail-on-race']) assert.ok(sub.stdout.includes(option), option);
+  for (const option of ['--log <target>', '--fail-on-race', '--suppress <pattern>']) assert.ok(sub.stdout.includes(option), option);
 });
 
 for (const [args, message] of [
