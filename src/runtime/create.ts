@@ -90,6 +90,7 @@ export function createRuntime() {
       enabled = false;
     },
     races: () => reporter.races(),
+    suppressed: () => reporter.suppressedCount(),
   };
 }
 
