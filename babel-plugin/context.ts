@@ -18,6 +18,8 @@ export interface SharedVariable {
 export interface ReadStamp {
   readonly version: BabelTypes.Identifier;
   readonly awaits: BabelTypes.Identifier;
+  /** For a property or an entry, which location the read found (made at run time). */
+  readonly location: BabelTypes.Identifier | undefined;
   readonly site: number;
 }
 
@@ -32,6 +34,16 @@ export const enum DependencyKind {
 export interface Dependency {
   readonly stamp: ReadStamp;
   readonly kind: DependencyKind;
+  /**
+   * Set when the write is in a synchronous function nested in the reading async function (a
+   * callback it made, perhaps run later): the reading function's task, which the check uses.
+   */
+  readonly readerTask?: BabelTypes.Identifier;
+}
+
+/** What generated checks pass as `kind` (see the runtime's stale-read.ts): the dependency kind, plus 2 in a callback. */
+export function checkKind(dep: Dependency): number {
+  return dep.kind + (dep.readerTask ? 2 : 0);
 }
 
 /** Per async function: the task variable and the stamp locals it must declare. */

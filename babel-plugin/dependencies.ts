@@ -1,14 +1,16 @@
 import type { NodePath, types as BabelTypes } from '@babel/core';
 import type { Binding } from '@babel/traverse';
-import { DependencyKind, type AsyncFunctionInfo, type InstrumentContext, type ReadStamp } from './context';
-import { enclosingUnit } from './functions';
+import { readKey, writeKey, entryCall, ENTRY_WRITES } from './access-paths';
+import { DependencyKind, type AsyncFunctionInfo, type Dependency, type InstrumentContext, type ReadStamp } from './context';
+import { enclosingUnit, inParameters } from './functions';
 
 /**
- * What an expression is computed from, within one async function: reads of shared variables it
- * contains, and locals of the function whose values it uses.
+ * What an expression is computed from, within one async function: tracked reads it contains
+ * (shared variables, properties, Map and Set entries), and locals of the function whose values it
+ * uses.
  */
 interface Sources {
-  readonly reads: Set<NodePath<BabelTypes.Identifier>>;
+  readonly reads: Set<NodePath>;
   readonly locals: Set<Binding>;
 }
 
@@ -31,16 +33,46 @@ function containsAwait(path: NodePath): boolean {
   return found;
 }
 
+/** Whether a statement always leaves the block it is in (`return`, `throw`, `break`, `continue`). */
+function exits(statement: BabelTypes.Statement | null | undefined): boolean {
+  if (!statement) return false;
+  if (statement.type === 'BlockStatement') return exits(statement.body[statement.body.length - 1]);
+  return ['ReturnStatement', 'ThrowStatement', 'BreakStatement', 'ContinueStatement'].includes(statement.type);
+}
+
 /**
- * The static half of "a write computed from a stale read": for each write of a shared variable in
- * an async function, the earlier reads of that same variable its value (or, for `??=` and friends,
- * its condition) depends on — directly, or through locals of the function assigned from them.
- * Those reads get stamps (the version they saw and the task's await count), so the runtime can tell
- * at the write whether the read went stale across an await.
+ * The conditions a write is made under, within its function: tests of the `if`, `?:`, `&&`/`||`/`??`
+ * and loops around it, and of guard clauses before it (`if (cache.has(k)) return ...;`).
+ */
+function guardingTests(write: NodePath, fn: NodePath): NodePath[] {
+  const tests: NodePath[] = [];
+  for (let child = write, parent = write.parentPath; parent && child !== fn; child = parent, parent = parent.parentPath) {
+    if ((parent.isIfStatement() || parent.isConditionalExpression()) && child.key !== 'test') tests.push(parent.get('test') as NodePath);
+    else if (parent.isLogicalExpression() && child.key === 'right') tests.push(parent.get('left'));
+    else if ((parent.isWhileStatement() || parent.isDoWhileStatement() || parent.isForStatement()) && child.key === 'body') {
+      const test = parent.get('test') as NodePath;
+      if (test.node) tests.push(test);
+    }
+    if (child.inList) {
+      for (const sibling of child.getAllPrevSiblings()) {
+        if (sibling.isIfStatement() && exits(sibling.node.consequent)) tests.push(sibling.get('test'));
+      }
+    }
+  }
+  return tests;
+}
+
+/**
+ * The static half of "a write computed from a stale read": for each write of a tracked location in
+ * an async function, the earlier reads of that same location its value — or the condition it is
+ * made under — depends on, directly or through locals of the function assigned from them. Those
+ * reads get stamps (the version they saw and the task's await count), so the runtime can tell at
+ * the write whether the read went stale across an await.
  */
 export class DependencyAnalysis {
   private readonly localSources = new Map<Binding, Sources>();
-  private readonly taintMemo = new Map<Binding, Set<NodePath<BabelTypes.Identifier>>>();
+  private readonly taintMemo = new Map<Binding, Set<NodePath>>();
+  private readonly keys = new Map<NodePath, string | null>();
 
   constructor(
     private readonly fn: NodePath<BabelTypes.Function>,
@@ -52,6 +84,30 @@ export class DependencyAnalysis {
     return enclosingUnit(path) === this.fn;
   }
 
+  /**
+   * Whether `path` is in a synchronous function the body of this one made (a callback: `arr.map(x
+   * => ...)`, `setTimeout(() => ...)`), which sees this function's locals and stamps and may run
+   * at any time, now or after the task has moved on.
+   */
+  private inCallback(path: NodePath): boolean {
+    let unit = enclosingUnit(path);
+    if (unit === this.fn) return false;
+    for (; unit && unit !== this.fn; unit = enclosingUnit(unit)) {
+      if (!unit.isFunction() || unit.node.async || unit.node.generator || inParameters(unit, this.fn)) return false;
+    }
+    return unit === this.fn;
+  }
+
+  private isShared = (id: NodePath<BabelTypes.Identifier>): boolean => {
+    const binding = id.scope.getBinding(id.node.name);
+    return binding !== undefined && this.ctx.shared.has(binding.identifier);
+  };
+
+  private readKeyOf(read: NodePath): string | null {
+    if (!this.keys.has(read)) this.keys.set(read, readKey(read, this.isShared));
+    return this.keys.get(read)!;
+  }
+
   /** A local of this function that no other function touches (shared ones are tracked as locations). */
   private localBinding(path: NodePath, name: string): Binding | undefined {
     const binding = path.scope.getBinding(name);
@@ -61,15 +117,15 @@ export class DependencyAnalysis {
 
   private sourcesOf(path: NodePath | null | undefined, into: Sources = emptySources()): Sources {
     if (!path || !path.node) return into;
-    const visit = (id: NodePath<BabelTypes.Identifier>): void => {
-      if (!id.isReferencedIdentifier()) return;
-      const binding = id.scope.getBinding(id.node.name);
-      if (!binding) return;
-      if (this.ctx.shared.has(binding.identifier)) into.reads.add(id);
-      else if (this.localBinding(id, id.node.name) === binding) into.locals.add(binding);
+    const visit = (node: NodePath): void => {
+      if (this.readKeyOf(node) !== null) into.reads.add(node);
+      else if (node.isIdentifier() && node.isReferencedIdentifier()) {
+        const binding = this.localBinding(node, node.node.name);
+        if (binding) into.locals.add(binding);
+      }
     };
-    if (path.isIdentifier()) visit(path);
-    else path.traverse({ Function: (inner) => inner.skip(), Identifier: visit });
+    visit(path);
+    path.traverse({ Function: (inner) => inner.skip(), 'Identifier|MemberExpression|OptionalMemberExpression|CallExpression|OptionalCallExpression': visit });
     return into;
   }
 
@@ -80,11 +136,11 @@ export class DependencyAnalysis {
     this.localSources.set(binding, existing);
   }
 
-  /** Every shared read a local's value may come from (following locals assigned from locals). */
-  private taint(binding: Binding, visiting = new Set<Binding>()): Set<NodePath<BabelTypes.Identifier>> {
+  /** Every tracked read a local's value may come from (following locals assigned from locals). */
+  private taint(binding: Binding, visiting = new Set<Binding>()): Set<NodePath> {
     const memo = this.taintMemo.get(binding);
     if (memo) return memo;
-    const result = new Set<NodePath<BabelTypes.Identifier>>();
+    const result = new Set<NodePath>();
     if (visiting.has(binding)) return result;
     visiting.add(binding);
     const sources = this.localSources.get(binding);
@@ -97,20 +153,17 @@ export class DependencyAnalysis {
     return result;
   }
 
-  private stampFor(site: number): ReadStamp {
-    const stamp: ReadStamp = {
-      version: this.fn.scope.generateUidIdentifier('v'),
-      awaits: this.fn.scope.generateUidIdentifier('q'),
-      site,
-    };
-    this.info.stampLocals.push(stamp.version, stamp.awaits);
+  private stampFor(site: number, object: boolean): ReadStamp {
+    const uid = (name: string) => this.fn.scope.generateUidIdentifier(name);
+    const stamp: ReadStamp = { version: uid('v'), awaits: uid('q'), location: object ? uid('l') : undefined, site };
+    this.info.stampLocals.push(stamp.version, stamp.awaits, ...(stamp.location ? [stamp.location] : []));
     return stamp;
   }
 
-  private readStamp(read: NodePath<BabelTypes.Identifier>): ReadStamp {
+  private readStamp(read: NodePath): ReadStamp {
     let stamp = this.ctx.readStamps.get(read.node);
     if (!stamp) {
-      stamp = this.stampFor(this.ctx.sites.add(read.node));
+      stamp = this.stampFor(this.ctx.sites.add(read.node), !read.isIdentifier());
       this.ctx.readStamps.set(read.node, stamp);
     }
     return stamp;
@@ -135,10 +188,8 @@ export class DependencyAnalysis {
         if (this.ownUnit(decl)) assignLocals(decl.get('id'), this.sourcesOf(decl.get('init') as NodePath));
       },
       AssignmentExpression: (assign) => {
-        if (!this.ownUnit(assign)) return;
-        const sources = this.sourcesOf(assign.get('right'));
         // `c += x` keeps what c held before, plus x.
-        assignLocals(assign.get('left'), sources);
+        if (this.ownUnit(assign)) assignLocals(assign.get('left'), this.sourcesOf(assign.get('right')));
       },
       'ForOfStatement|ForInStatement': (loop) => {
         const path = loop as NodePath<BabelTypes.ForOfStatement | BabelTypes.ForInStatement>;
@@ -149,38 +200,71 @@ export class DependencyAnalysis {
     });
   }
 
-  private dependencies(binding: Binding, sources: Sources): NodePath<BabelTypes.Identifier>[] {
+  /** Reads of the location named `key` among `sources`, directly or through locals. */
+  private readsOf(key: string, sources: Sources): NodePath[] {
     const reads = new Set(sources.reads);
     sources.locals.forEach((l) => this.taint(l).forEach((r) => reads.add(r)));
-    return [...reads].filter((r) => r.scope.getBinding(r.node.name)?.identifier === binding.identifier);
+    return [...reads].filter((r) => this.readKeyOf(r) === key);
   }
 
-  /** Attach the dependencies of every write of a shared variable made directly by this function. */
+  /** The value a write stores, when it stores one computed by the program. */
+  private writtenValue(write: NodePath): NodePath | null {
+    if (write.isAssignmentExpression()) return write.get('right');
+    const call = entryCall(write, ENTRY_WRITES);
+    const value = call && (write.get('arguments') as NodePath[])[1];
+    return value ?? null;
+  }
+
+  private addDependencies(write: NodePath, key: string): void {
+    const deps: Dependency[] = [];
+    const seen = new Set<NodePath>();
+    const callback = this.inCallback(write);
+    const add = (read: NodePath, kind: DependencyKind) => {
+      // In a callback, only what this function read (and handed on through its locals) is stamped here.
+      if (seen.has(read) || (callback && !this.ownUnit(read))) return;
+      seen.add(read);
+      deps.push({ stamp: this.readStamp(read), kind, readerTask: callback ? this.info.task : undefined });
+    };
+
+    const value = this.writtenValue(write);
+    const valueAwaits = value !== null && containsAwait(value);
+    if (!callback && write.isAssignmentExpression() && write.node.operator !== '=' && valueAwaits) {
+      // `x += await f()`: the assignment's own read happens before the right side's await.
+      const stamp = this.stampFor(this.ctx.sites.add(write.node), !write.get('left').isIdentifier());
+      this.ctx.implicitReadStamps.set(write.node, stamp);
+      const logical = ['&&=', '||=', '??='].includes(write.node.operator);
+      deps.push({ stamp, kind: logical ? DependencyKind.Condition : DependencyKind.Value });
+    }
+    if (value) {
+      for (const read of this.readsOf(key, this.sourcesOf(value))) {
+        // A read inside the written value with no await there cannot go stale before the write.
+        if (!valueAwaits && read.isDescendant(value)) continue;
+        add(read, DependencyKind.Value);
+      }
+    }
+    for (const test of guardingTests(write, this.fn)) {
+      for (const read of this.readsOf(key, this.sourcesOf(test))) add(read, DependencyKind.Condition);
+    }
+    if (deps.length > 0) this.ctx.writeDependencies.set(write.node, deps);
+  }
+
+  /** Attach the dependencies of every tracked write made by this function or its callbacks. */
   private collectWrites(): void {
+    const visit = (write: NodePath): void => {
+      if (!this.ownUnit(write) && !this.inCallback(write)) return;
+      const key = writeKey(write);
+      if (key === null) return;
+      if (key.startsWith('var:') && !this.isShared(write.get(write.isAssignmentExpression() ? 'left' : 'argument') as NodePath<BabelTypes.Identifier>)) return;
+      this.addDependencies(write, key);
+    };
     this.fn.get('body').traverse({
-      Function: (inner) => inner.skip(),
-      AssignmentExpression: (assign) => {
-        const left = assign.get('left');
-        if (!left.isIdentifier() || !this.ownUnit(assign)) return;
-        const binding = assign.scope.getBinding(left.node.name);
-        if (!binding || !this.ctx.shared.has(binding.identifier)) return;
-        const operator = assign.node.operator;
-        const right = assign.get('right');
-        const rightAwaits = containsAwait(right);
-        const deps = [];
-        if (operator !== '=' && rightAwaits) {
-          // The assignment's own read happens before the right side's await.
-          const stamp = this.stampFor(this.ctx.sites.add(assign.node));
-          this.ctx.implicitReadStamps.set(assign.node, stamp);
-          const logical = operator === '&&=' || operator === '||=' || operator === '??=';
-          deps.push({ stamp, kind: logical ? DependencyKind.Condition : DependencyKind.Value });
-        }
-        for (const read of this.dependencies(binding, this.sourcesOf(right))) {
-          // A read inside the right side with no await there cannot go stale before the write.
-          if (!rightAwaits && read.isDescendant(right)) continue;
-          deps.push({ stamp: this.readStamp(read), kind: DependencyKind.Value });
-        }
-        if (deps.length > 0) this.ctx.writeDependencies.set(assign.node, deps);
+      Function: (inner) => {
+        // Nested async functions and generators are tasks of their own, analysed on their own.
+        if (inner.node.async || inner.node.generator) inner.skip();
+      },
+      'AssignmentExpression|UpdateExpression|CallExpression|OptionalCallExpression': visit,
+      UnaryExpression: (unary) => {
+        if (unary.node.operator === 'delete') visit(unary);
       },
     });
   }

@@ -79,29 +79,62 @@ export class Templates {
     ]);
   }
 
-  /** `version = runtime.v(cell), awaits = task.q`: remember what a read about to happen sees. */
+  /**
+   * `version = runtime.v(location), awaits = task.q`: remember what a read about to happen sees.
+   * `location` is a variable's cell, or `locate(...)` for a property or an entry.
+   */
   stamp(
-    cell: BabelTypes.Identifier,
+    location: BabelTypes.Expression,
     task: BabelTypes.Identifier,
     stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier },
   ): BabelTypes.SequenceExpression {
     const t = this.t;
     return t.sequenceExpression([
-      t.assignmentExpression('=', t.cloneNode(stamp.version), this.call('v', [t.cloneNode(cell)])),
+      t.assignmentExpression('=', t.cloneNode(stamp.version), this.call('v', [t.cloneNode(location)])),
       t.assignmentExpression('=', t.cloneNode(stamp.awaits), t.memberExpression(t.cloneNode(task), t.identifier('q'))),
     ]);
   }
 
   /** `(version = runtime.v(cell), awaits = task.q, read)`: remember what a read saw. */
   stampedRead(
-    cell: BabelTypes.Identifier,
+    location: BabelTypes.Expression,
     task: BabelTypes.Identifier,
     stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier },
     read: BabelTypes.Expression,
   ): BabelTypes.SequenceExpression {
-    const sequence = this.stamp(cell, task, stamp);
+    const sequence = this.stamp(location, task, stamp);
     sequence.expressions.push(read);
     return sequence;
+  }
+
+  /** `stamp.location = runtime.lp(object, key)` (a property) or `runtime.le(...)` (a Map or Set entry). */
+  locate(entry: boolean, object: BabelTypes.Expression, key: BabelTypes.Expression, stamp: { location?: BabelTypes.Identifier }): BabelTypes.Expression {
+    return this.t.assignmentExpression('=', this.t.cloneNode(stamp.location!), this.call(entry ? 'le' : 'lp', [object, key]));
+  }
+
+  /** `runtime.g(object, key)`: `object[key]` read without running the program's code (see quietGet). */
+  quietGet(object: BabelTypes.Expression, key: BabelTypes.Expression): BabelTypes.Expression {
+    return this.call('g', [object, key]);
+  }
+
+  /** `runtime.wp(object, key, module, site, task)` / `runtime.we(...)`: a property or an entry was just written. */
+  wrote(entry: boolean, object: BabelTypes.Expression, key: BabelTypes.Expression, site: number, task: BabelTypes.Identifier | null): BabelTypes.Expression {
+    return this.call(entry ? 'we' : 'wp', [object, key, this.t.cloneNode(this.module), this.num(site), this.taskArg(task)]);
+  }
+
+  /**
+   * `runtime.kp(object, key, module, site, task, location, version, awaits, readSite, kind, name)`
+   * (or `ke`): a property or an entry was just written from an earlier read; check it and record it.
+   */
+  wroteFrom(
+    entry: boolean, object: BabelTypes.Expression, key: BabelTypes.Expression, site: number, task: BabelTypes.Identifier,
+    stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier; location?: BabelTypes.Identifier; site: number }, kind: number, name: string,
+  ): BabelTypes.Expression {
+    const t = this.t;
+    return this.call(entry ? 'ke' : 'kp', [
+      object, key, t.cloneNode(this.module), this.num(site), t.cloneNode(task),
+      t.cloneNode(stamp.location!), t.cloneNode(stamp.version), t.cloneNode(stamp.awaits), this.num(stamp.site), this.num(kind), t.stringLiteral(name),
+    ]);
   }
 
   /** `runtime.r(task, await runtime.a(task, task.n, argument, module, site))` */
@@ -124,15 +157,18 @@ export class Templates {
     return t.expressionStatement(this.call('l', [t.cloneNode(task), t.cloneNode(this.module), this.num(site)]));
   }
 
-  /** The body of an instrumented async function: enter a task, run, leave it however the body ends. */
-  asyncBody(task: BabelTypes.Identifier, stampLocals: BabelTypes.Identifier[], body: BabelTypes.Statement[]): BabelTypes.Statement[] {
+  /**
+   * The body of an instrumented async function: enter a task (`e(true)` for an async generator, whose
+   * body runs only when its consumer asks), run, leave it however the body ends.
+   */
+  asyncBody(task: BabelTypes.Identifier, stampLocals: BabelTypes.Identifier[], body: BabelTypes.Statement[], generator: boolean): BabelTypes.Statement[] {
     const t = this.t;
     const out: BabelTypes.Statement[] = [];
     if (stampLocals.length > 0) {
       out.push(t.variableDeclaration('var', stampLocals.map((id) => t.variableDeclarator(t.cloneNode(id)))));
     }
     out.push(
-      t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(task), this.call('e', []))]),
+      t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(task), this.call('e', generator ? [t.booleanLiteral(true)] : []))]),
       t.tryStatement(t.blockStatement(body), null, t.blockStatement([t.expressionStatement(this.call('x', [t.cloneNode(task)]))])),
     );
     return out;

@@ -1,33 +1,16 @@
 import type { NodePath, Visitor, types as BabelTypes } from '@babel/core';
-import { sharedVariableAt, type InstrumentContext } from './context';
-import { enclosingAsyncFunction, inParameters, statementBeforeLabels } from './functions';
-import { isWrappable, keepName, quotedTop, quotingStatement } from './preserve';
+import { checkKind, sharedVariableAt, type InstrumentContext, type SharedVariable } from './context';
+import { statementBeforeLabels } from './functions';
+import { claim, generated, stampBefore, taskAt, type Handler } from './handler';
+import { instrumentEntryCall, instrumentMemberWrite, stampMemberRead, stampObjectRead } from './objects';
+import { keepName } from './preserve';
 import type { Templates } from './templates';
 
 /**
  * The instrumentation itself: one small function per kind of node, applied on the way out of the
  * tree (children first), so a replacement always wraps already-instrumented sub-expressions.
+ * Variables, awaits and task boundaries are here; properties and collections in objects.ts.
  */
-type Handler<N extends BabelTypes.Node> = (path: NodePath<N>, ctx: InstrumentContext, tpl: Templates) => void;
-
-function taskAt(path: NodePath, ctx: InstrumentContext): BabelTypes.Identifier | null {
-  const fn = enclosingAsyncFunction(path);
-  // Parameter defaults run before the body enters the task, and cannot see the body's locals.
-  if (!fn || inParameters(path, fn)) return null;
-  return ctx.asyncFunctions.get(fn.node)?.task ?? null;
-}
-
-/** Skip nodes the plugin made or already handled, and code left alone; mark the rest handled. */
-function claim(path: NodePath, ctx: InstrumentContext): boolean {
-  if (ctx.generated.has(path.node) || ctx.isOpaque(path)) return false;
-  ctx.generated.add(path.node);
-  return true;
-}
-
-function generated<N extends BabelTypes.Node>(ctx: InstrumentContext, node: N): N {
-  ctx.generated.add(node);
-  return node;
-}
 
 /** Prepend statements to the body of a loop or block-bodied node, making the body a block first. */
 function prependToBody(path: NodePath<BabelTypes.Loop>, statements: BabelTypes.Statement[]): void {
@@ -36,10 +19,23 @@ function prependToBody(path: NodePath<BabelTypes.Loop>, statements: BabelTypes.S
   else path.node.body = { type: 'BlockStatement', body: [...statements, body], directives: [] } as BabelTypes.BlockStatement;
 }
 
-/** `x = v`, `x op= v`, `x ??= v` and destructuring assignments to shared variables. */
+/** `value`, checked first against every read the write of `variable` at `site` depends on. */
+function checkedValue(
+  ctx: InstrumentContext, tpl: Templates, variable: SharedVariable, site: number, task: BabelTypes.Identifier | null,
+  write: BabelTypes.Node, value: BabelTypes.Expression,
+): BabelTypes.Expression {
+  const deps = ctx.writeDependencies.get(write) ?? [];
+  return deps.reduce((v, dep) => {
+    const checkTask = dep.readerTask ?? task;
+    return checkTask ? tpl.check(variable.cell, site, checkTask, v, dep.stamp, checkKind(dep)) : v;
+  }, value);
+}
+
+/** `x = v`, `x op= v`, `x ??= v`, `o.x = v` and destructuring assignments to shared locations. */
 const instrumentAssignment: Handler<BabelTypes.AssignmentExpression> = (path, ctx, tpl) => {
   const left = path.get('left');
   if (left.isIdentifier()) instrumentVariableAssignment(path, left.node.name, ctx, tpl);
+  else if (left.isMemberExpression()) instrumentMemberWrite(path, left, ctx, tpl);
   else if (left.isPattern()) instrumentPatternAssignment(path, ctx, tpl);
 };
 
@@ -52,8 +48,7 @@ function instrumentVariableAssignment(path: NodePath<BabelTypes.AssignmentExpres
   const site = ctx.sites.add(node);
   const implicit = ctx.implicitReadStamps.get(node);
   const read: BabelTypes.Expression = implicit && task ? tpl.stampedRead(variable.cell, task, implicit, t.identifier(name)) : t.identifier(name);
-  const checked = (value: BabelTypes.Expression): BabelTypes.Expression =>
-    (ctx.writeDependencies.get(node) ?? []).reduce((v, dep) => (task ? tpl.check(variable.cell, site, task, v, dep.stamp, dep.kind) : v), value);
+  const checked = (value: BabelTypes.Expression) => checkedValue(ctx, tpl, variable, site, task, node, value);
   const store = (value: BabelTypes.Expression): BabelTypes.AssignmentExpression =>
     generated(ctx, t.assignmentExpression('=', t.identifier(name), tpl.write(variable.cell, site, task, checked(value))));
 
@@ -84,12 +79,16 @@ function instrumentPatternAssignment(path: NodePath<BabelTypes.AssignmentExpress
 
 /** `x++`, `--x`: read and write are one step, so the write is only recorded. */
 const instrumentUpdate: Handler<BabelTypes.UpdateExpression> = (path, ctx, tpl) => {
+  const target = path.get('argument');
+  if (target.isMemberExpression()) return instrumentMemberWrite(path, target, ctx, tpl);
   const argument = path.node.argument;
   if (argument.type !== 'Identifier') return;
   const variable = sharedVariableAt(ctx, path, argument.name);
   if (!variable || !claim(path, ctx)) return;
   const task = taskAt(path, ctx);
-  const write = tpl.write(variable.cell, ctx.sites.add(path.node), task, ctx.t.numericLiteral(0));
+  const site = ctx.sites.add(path.node);
+  // `if (n < max) { await f(); n++ }`: the update may be made under a stale check.
+  const write = tpl.write(variable.cell, site, task, checkedValue(ctx, tpl, variable, site, task, path.node, ctx.t.numericLiteral(0)));
   // A later write may depend on the value read here (`const old = x++`): stamp the whole update,
   // since its argument must stay a plain identifier.
   const stamp = ctx.readStamps.get(argument);
@@ -106,12 +105,7 @@ const instrumentVarInit: Handler<BabelTypes.VariableDeclarator> = (path, ctx, tp
   path.node.init = tpl.write(variable.cell, ctx.sites.add(path.node), taskAt(path, ctx), keepName(ctx.t, id.name, init));
 };
 
-/**
- * A read whose version a later write depends on: record what it saw, right before it. V8 quotes
- * the source of some operands in error messages ("x is not a function", "Cannot destructure 'x'"),
- * so when the read begins such an operand the stamp goes before the statement or around the call,
- * `new` or array that evaluates it first, leaving the quoted text as written.
- */
+/** A read of a shared variable whose version a later write depends on: record what it saw. */
 const stampRead: Handler<BabelTypes.Identifier> = (path, ctx, tpl) => {
   const stamp = ctx.readStamps.get(path.node);
   if (!stamp || path.parentPath.isUpdateExpression() || !claim(path, ctx)) return;
@@ -119,23 +113,29 @@ const stampRead: Handler<BabelTypes.Identifier> = (path, ctx, tpl) => {
   const task = taskAt(path, ctx);
   if (!variable || !task) return;
   if (path.parentPath.isObjectProperty({ shorthand: true })) path.parentPath.node.shorthand = false;
-  const top = quotedTop(path);
-  const statement = quotingStatement(top);
-  if (statement) {
-    statement.insertBefore(generated(ctx, ctx.t.expressionStatement(tpl.stamp(variable.cell, task, stamp))));
-  } else if (top !== path && isWrappable(top)) {
-    ctx.stampsAround.set(top.node, (expression) => tpl.stampedRead(variable.cell, task, stamp, expression));
-  } else {
-    path.replaceWith(tpl.stampedRead(variable.cell, task, stamp, ctx.t.identifier(path.node.name)));
-  }
+  stampBefore(path, ctx, tpl, variable.cell, task, stamp);
 };
 
 /** The expression a stamped read begins (see stampRead), once its own children are instrumented. */
-const stampAround: Handler<BabelTypes.Expression> = (path, ctx) => {
-  const wrap = ctx.stampsAround.get(path.node);
+function stampAround(path: NodePath, ctx: InstrumentContext, original: BabelTypes.Node = path.node): void {
+  const wrap = ctx.stampsAround.get(original);
   if (!wrap) return;
-  ctx.stampsAround.delete(path.node);
-  path.replaceWith(generated(ctx, wrap(path.node)));
+  ctx.stampsAround.delete(original);
+  path.replaceWith(generated(ctx, wrap(path.node as BabelTypes.Expression)));
+}
+
+/** Calls: a Map or Set entry written or read, and a stamped read the call begins with. */
+const instrumentCall: Handler<BabelTypes.CallExpression | BabelTypes.OptionalCallExpression> = (path, ctx, tpl) => {
+  const original = path.node;
+  instrumentEntryCall(path, ctx, tpl);
+  if (path.node === original) stampObjectRead(path, ctx, tpl);
+  stampAround(path, ctx, original);
+};
+
+/** `delete o.x` writes o.x. */
+const instrumentDelete: Handler<BabelTypes.UnaryExpression> = (path, ctx, tpl) => {
+  const target = path.get('argument');
+  if (path.node.operator === 'delete' && target.isMemberExpression()) instrumentMemberWrite(path, target, ctx, tpl);
 };
 
 /** Every `await` is where the task yields to others and later resumes. */
@@ -200,7 +200,7 @@ const instrumentAsyncFunction: Handler<BabelTypes.Function> = (path, ctx, tpl) =
   const fn: NodePath<BabelTypes.Function> = path;
   fn.ensureBlock();
   const body = path.node.body as BabelTypes.BlockStatement;
-  const statements = tpl.asyncBody(info.task, info.stampLocals, body.body);
+  const statements = tpl.asyncBody(info.task, info.stampLocals, body.body, path.node.generator === true);
   statements.forEach((s) => generated(ctx, s));
   body.body = statements;
 };
@@ -211,8 +211,11 @@ export function buildVisitor(ctx: InstrumentContext, tpl: Templates): Visitor {
     AssignmentExpression: on(instrumentAssignment),
     UpdateExpression: on(instrumentUpdate),
     VariableDeclarator: on(instrumentVarInit),
+    UnaryExpression: on(instrumentDelete),
     Identifier: on(stampRead),
-    'CallExpression|OptionalCallExpression|NewExpression|TaggedTemplateExpression|ArrayExpression': on(stampAround),
+    'MemberExpression|OptionalMemberExpression': on(stampMemberRead),
+    'CallExpression|OptionalCallExpression': on(instrumentCall),
+    'NewExpression|TaggedTemplateExpression|ArrayExpression': on((path, c) => stampAround(path, c)),
     AwaitExpression: on(instrumentAwait),
     YieldExpression: on(instrumentYield),
     TryStatement: on(resumeInHandlers),

@@ -16,6 +16,52 @@ function src(strings, ...values) {
   return lines.map((l) => l.slice(indent)).join('\n') + '\n';
 }
 
+/**
+ * A snippet writing frozen, sealed, non-extensible and read-only targets: TypeErrors in strict mode,
+ * silent failures in sloppy mode, the same either way once instrumented.
+ */
+const frozenTargets = (strict) => src`
+  ${strict ? '"use strict";' : '// sloppy'}
+  const frozen = Object.freeze({ n: 1, inner: { m: 1 } });
+  const sealed = Object.seal({ n: 1 });
+  const nonExt = Object.preventExtensions({ n: 1 });
+  const readOnly = Object.defineProperty({}, 'ro', { value: 1, enumerable: true });
+  const getterOnly = { get g() { log.push('get g'); return 1; } };
+  const arr = Object.freeze([1, 2]);
+  async function attempt(label, fn) {
+    try { log.push(label, await fn()); } catch (e) { log.push(label, e.constructor.name, e.message); }
+  }
+  async function bump(o, k) { const v = o[k]; await null; o[k] = v + 1; return o[k]; }
+  exports.run = async function run(log) {
+    await attempt('frozen =', () => (frozen.n = 2));
+    await attempt('frozen +=', async () => (frozen.n += await 1));
+    await attempt('frozen ++', () => frozen.n++);
+    await attempt('frozen new', () => (frozen.added = 1));
+    await attempt('frozen delete', () => delete frozen.n);
+    await attempt('frozen inner', () => (frozen.inner.m = 5));
+    await attempt('frozen bump', () => bump(frozen, 'n'));
+    await attempt('sealed =', () => (sealed.n = 2));
+    await attempt('sealed new', () => (sealed.added = 1));
+    await attempt('sealed delete', () => delete sealed.n);
+    await attempt('nonExt new', async () => (nonExt[await 'x'] = 1));
+    await attempt('nonExt delete', () => delete nonExt.n);
+    await attempt('readOnly', () => (readOnly.ro = 2));
+    await attempt('readOnly ??=', () => (readOnly.ro ??= 2));
+    await attempt('readOnly ||=', async () => (readOnly.ro &&= await 3));
+    await attempt('getterOnly', () => (getterOnly.g = 2));
+    await attempt('getterOnly +=', async () => (getterOnly.g += await 2));
+    await attempt('frozen array', () => (arr[0] = 9));
+    await attempt('frozen array push', () => arr.push(3));
+    await attempt('frozen array length', () => (arr.length = 0));
+    await attempt('frozen map', () => Object.freeze(new Map()).set('k', 1));
+    await attempt('primitive', () => { const s = 'str'; s.x = 1; return s.x; });
+    await attempt('primitive delete', () => delete 'str'.length);
+    await attempt('undefined', () => { let u; u.x = 1; });
+    await attempt('null compound', async () => { let u = null; u.x += await 1; });
+    return [frozen, sealed, nonExt, readOnly, arr];
+  };
+`;
+
 module.exports = [
   {
     name: 'compound assignment operators with side-effecting right-hand sides',
@@ -1137,6 +1183,770 @@ module.exports = [
       let x = 0;
       exports.run = async function run(log) { x = x + await 1; return [x, require('a'), typeof module.require]; };
       function require(name) { log.push('custom require ' + name); return 'custom ' + name; }
+    `,
+  },
+  // Properties, Map and Set entries (babel-plugin/objects.ts), and what V8 quotes around them.
+  {
+    name: 'objects: getters and setters read before an await and written after (call counts)',
+    expect: [/_asyncrace\.lp\(/, /_asyncrace\.kp\(/],
+    code: src`
+      const counts = { get: 0, set: 0 };
+      function accessors(label) {
+        let stored = 1;
+        return {
+          get p() { counts.get++; log.push(label + ' get ' + stored); return stored; },
+          set p(v) { counts.set++; log.push(label + ' set ' + v); stored = v; },
+        };
+      }
+      class Box {
+        #v = 10;
+        get v() { counts.get++; log.push('Box get ' + this.#v); return this.#v; }
+        set v(n) { counts.set++; log.push('Box set ' + n); this.#v = n; }
+      }
+      const o = accessors('o');
+      let holder = { inner: accessors('inner') };
+      const box = new Box();
+      async function tick(v) { await null; return v; }
+      async function viaLocal() { const before = o.p; await tick(); o.p = before + 1; return before; }
+      async function compound() { o.p += await tick(2); box.v *= await tick(3); holder.inner.p -= await tick(1); }
+      async function update() { const n = box.v; await null; box.v = n + 1; box.v++; return box.v--; }
+      async function guarded() { if (box.v > 5) { await tick(); box.v = 0; } return box.v; }
+      async function nested() { const cur = holder.inner.p; await tick(); holder.inner.p = cur * 10; holder = { inner: holder.inner }; }
+      exports.run = async function run(log) {
+        log.push(await viaLocal(), await Promise.all([viaLocal(), viaLocal()]));
+        await compound();
+        log.push(await update(), await guarded());
+        await nested();
+        log.push(o.p, box.v, holder.inner.p);
+        return counts;
+      };
+    `,
+  },
+  {
+    name: 'objects: Proxies log every trap the same (as objects and as Map lookalikes)',
+    expect: [/_asyncrace\.kp\(/, /_asyncrace\.we\(/],
+    code: src`
+      function traced(label, target) {
+        const handler = {};
+        for (const trap of ['get', 'set', 'has', 'deleteProperty', 'defineProperty', 'getOwnPropertyDescriptor', 'ownKeys', 'getPrototypeOf']) {
+          handler[trap] = (...args) => {
+            log.push(label + ' ' + trap + ' ' + (typeof args[1] === 'symbol' ? args[1].toString() : String(args[1])));
+            return Reflect[trap](...args);
+          };
+        }
+        return new Proxy(target, handler);
+      }
+      const p = traced('p', { n: 1, list: [1] });
+      const store = new Map();
+      const lookalike = traced('m', { get(k) { log.push('get this ok ' + (this === lookalike)); return store.get(k); }, set(k, v) { store.set(k, v); return this; }, has(k) { return store.has(k); }, delete(k) { return store.delete(k); } });
+      async function bump(obj) { const n = obj.n; await null; obj.n = n + 1; obj.n += await 1; obj.n++; return delete obj.n; }
+      async function entries(m, k) {
+        if (!m.has(k)) { await null; m.set(k, 1); }
+        const v = m.get(k); await null; m.set(k, v + 1);
+        const r = m.delete(k);
+        return [v, r, m.get(k)];
+      }
+      exports.run = async function run(log) {
+        log.push(await bump(p), 'n' in p, Object.keys(p));
+        p.list[0] += await 5;
+        log.push(await entries(lookalike, 'k'), [...store]);
+        const realMapProxy = new Proxy(new Map(), {});
+        try { realMapProxy.set('a', 1); } catch (e) { log.push(e.constructor.name, e.message); }
+        return [p.n, p.list];
+      };
+    `,
+  },
+
+
+  { name: 'objects: frozen, sealed, non-extensible and read-only targets in sloppy mode (silent failure)', expect: [/_asyncrace\.kp\(/], code: frozenTargets(false) },
+  {
+    name: 'objects: frozen, sealed, non-extensible and read-only targets in strict mode (TypeError)',
+    expect: [/_asyncrace\.kp\(/],
+    outcome: [/Cannot assign to read only property 'n' of object/],
+    code: frozenTargets(true),
+  },
+  {
+    name: 'objects: a setter throwing midway through a compound assignment',
+    expect: [/_asyncrace\.kp\(/],
+    code: src`
+      let allow = 0;
+      const o = {
+        stored: 1,
+        get p() { log.push('get p ' + this.stored); return this.stored; },
+        set p(v) { log.push('set p ' + v); if (allow-- <= 0) throw new RangeError('refused ' + v); this.stored = v; }, /*@throw*/
+      };
+      const key = { toString() { log.push('key toString'); return 'p'; } };
+      async function g(v) { log.push('g ' + v); await null; return v; }
+      async function stale() { const before = o.p; await null; o.p = before * 10; }
+      exports.run = async function run(log) {
+        try { o.p += await g(2); } catch (e) { log.push(e.message, o.stored); }
+        try { o[key] *= await g(3); } catch (e) { log.push(e.message, o.stored); }
+        try { o.p++; } catch (e) { log.push(e.message, o.stored); }
+        try { o.p ||= await g(4); log.push('||= skipped'); } catch (e) { log.push(e.message); }
+        allow = 1;
+        o.p += await g(5);
+        try { await stale(); } catch (e) { log.push(e.message, o.stored); }
+        try { log.push((o.p = 7), o.stored); } catch (e) { log.push(e.message, o.stored); }
+        o.p -= await g(100);
+      };
+    `,
+  },
+  {
+    name: 'objects: computed keys with side effects and objects as keys (conversion count and order)',
+    expect: [/_asyncrace\.kp\(/, /_asyncrace\.lp\(/],
+    code: src`
+      const o = { a: 1, b: 2, '[object Object]': 'obj', 1: 'one' };
+      const counts = {};
+      const count = (label) => { counts[label] = (counts[label] ?? 0) + 1; log.push(label); };
+      const viaToString = { toString() { count('toString'); return 'a'; }, valueOf() { count('valueOf!'); return 'b'; } };
+      const viaValueOf = { toString: undefined, valueOf() { count('valueOf'); return 1; } };
+      const viaPrimitive = { [Symbol.toPrimitive](hint) { count('toPrimitive ' + hint); return 'b'; } };
+      const plain = {};
+      const sym = Symbol('s');
+      function key(k) { count('key ' + String(k)); return k; }
+      async function g(v) { count('g ' + v); await null; return v; }
+      exports.run = async function run(log) {
+        o[key(viaToString)] += await g(10);
+        o[viaValueOf] = o[viaValueOf] + await g('!');
+        o[viaPrimitive] *= await g(3);
+        o[plain] += await g('?');
+        o[key(sym)] = 's'; o[sym] += await g('ym');
+        const k = viaPrimitive;
+        const before = o[k]; await null; o[k] = before + 1;
+        o[key('a')]++;
+        delete o[key(viaToString)];
+        log.push(viaToString in o, key('b') in o, o[key(viaPrimitive)]);
+        try { o[{ toString() { throw new Error('toString threw'); } }] += await g(1); } catch (e) { log.push(e.message); }
+        try { o[key(Object.create(null))] = 1; } catch (e) { log.push(e.constructor.name, e.message); }
+        return [o, counts, o[sym]];
+      };
+    `,
+  },
+  {
+    name: 'objects: o[f()] += await g() and a.b.c ??= await h() evaluate every part once, in order',
+    expect: [/_asyncrace\.kp\(/],
+    code: src`
+      let n = 0;
+      const trace = (label, v) => (log.push(label + ' @' + ++n), v);
+      const o = { k0: 1, k1: 10 };
+      let i = 0;
+      const f = () => trace('f', 'k' + i++);
+      async function g(v) { trace('g start'); await null; trace('g end'); return v; }
+      const c = { get c() { trace('get c'); return this._c; }, set c(v) { trace('set c ' + v); this._c = v; }, _c: null };
+      const a = { get b() { trace('get b'); return c; } };
+      async function h(v) { trace('h'); await null; return v; }
+      exports.run = async function run(log) {
+        o[f()] += await g(5);
+        trace('obj', o)[f()] -= await g(1);
+        a.b.c ??= await h('first');
+        a.b.c ??= await h('never');
+        a.b.c &&= await h('second');
+        a.b.c ||= await h('never');
+        c._c = 0;
+        a.b.c ||= await h('third');
+        trace('a', a).b.c += await h('!');
+        a.b['c'] = trace('rhs', 'last');
+        return [o, c._c, n];
+      };
+    `,
+  },
+  {
+    name: 'objects: optional chaining reads feeding writes, with null and non-null bases',
+    expect: [/_asyncrace\.(kp|wp)\(_o\d*, "c"/],
+    code: src`
+      let a = null;
+      const k = 'v';
+      async function update(label) {
+        const cur = a?.b.c;
+        const item = a?.[k];
+        await null;
+        if (a) { a.b.c = (cur ?? 0) + 1; a[k] = (item ?? 0) + 10; }
+        log.push(label, a?.b?.c, a?.[k], a?.b.missing?.deep, a?.b.c.toFixed?.(1));
+        return a;
+      }
+      async function guard() {
+        if (a?.b.c > 1) { await null; a.b.c = 0; }
+        if (!a?.[k]) return 'no ' + k;
+        await null;
+        a[k] = a?.[k] * 2;
+        return a[k];
+      }
+      exports.run = async function run(log) {
+        log.push(await update('null'), await guard());
+        a = { b: { c: 1 } };
+        log.push(await update('object'), await update('again'), await guard(), await guard());
+        try { a = { b: null }; await update('broken'); } catch (e) { log.push(e.constructor.name, e.message); }
+        return a;
+      };
+    `,
+  },
+
+
+  {
+    name: 'objects: super.x reads and super.x = v writes in class and object methods',
+    expect: [/_asyncrace\.wp\(this, "x"/, /_asyncrace\.kp\(this, "tally"/],
+    code: src`
+      class Base {
+        constructor() { this.x = 1; }
+        get acc() { log.push('Base get acc, this.x=' + this.x); return this.x * 100; }
+        set acc(v) { log.push('Base set acc ' + v); this.x = v; }
+        bump() { return ++this.x; }
+      }
+      class Derived extends Base {
+        async update() {
+          const own = this.x;
+          const inherited = super.acc;
+          await null;
+          super.x = own + 1;
+          super.acc = inherited + 1;
+          super.acc += await Promise.resolve(1);
+          super['x'] *= 2;
+          this.x = this.x + super.bump();
+          this.tally = (this.tally ?? 0) + await Promise.resolve(super.x);
+          return [own, inherited, this.x, super.x, Object.keys(this)];
+        }
+        static s = 'static';
+        static async stat() { const v = super.name; await null; this.label = v + '!'; return [v, this.label, super.label]; }
+        sync() { super.y = 5; return this.y; }
+      }
+      const proto = { set p(v) { log.push('proto set p ' + v); this._p = v; }, get p() { return 'proto p'; } };
+      const obj = { __proto__: proto, async m() { const before = super.p; await null; super.p = before + '!'; return [this._p, super.p]; } };
+      exports.run = async function run(log) {
+        const d = new Derived();
+        log.push(await d.update(), d.sync(), await Derived.stat(), await obj.m(), Object.keys(obj));
+        return d;
+      };
+    `,
+  },
+  {
+    name: 'objects: static fields, static blocks, and field initializers writing this.x in derived classes',
+    expect: [/_asyncrace\.wp\(this, "x"/],
+    code: src`
+      let seq = 0;
+      const stamp = (label) => (log.push(label + ' ' + seq), seq++);
+      class Base {
+        x = stamp('Base field x');
+        constructor(v) { log.push('Base ctor sees x=' + this.x + ' y=' + this.y); this.x += v; this.fromBase = this.x; }
+      }
+      class Derived extends Base {
+        y = (this.x = stamp('Derived field writes x') + this.x);
+        static count = 0;
+        static registry = new Map();
+        static { this.count++; Derived.registry.set('init', this.count); }
+        constructor(v) {
+          log.push('before super');
+          try { this.early = 1; } catch (e) { log.push(e.constructor.name, e.message); }
+          const arrow = () => (this.viaArrow = 'arrow');
+          try { arrow(); } catch (e) { log.push(e.constructor.name, e.message); }
+          super(v);
+          this.x *= 10;
+          arrow();
+          Derived.count += 1;
+          Derived.registry.set(this, v);
+        }
+        async later() { const c = Derived.count; await null; Derived.count = c + 100; return Derived.count; }
+      }
+      class Other { static #secret = 1; static { Other.#secret += 41; Other.visible = Other.#secret; } }
+      exports.run = async function run(log) {
+        const a = new Derived(5);
+        const b = new Derived(7);
+        log.push(a, b, Derived.count, Derived.registry.get(a), Derived.registry.get('init'), Other.visible);
+        log.push(await Promise.all([a.later(), b.later()]));
+        return Derived.count;
+      };
+    `,
+  },
+  {
+    name: 'objects: private fields, private methods and accessors, #x in o',
+    expect: [/_asyncrace\.kp\(this, "#count"/],
+    code: src`
+      class Counter {
+        #count = 0;
+        #log = [];
+        static #instances = 0;
+        constructor() { Counter.#instances++; }
+        get #doubled() { this.#log.push('get #doubled'); return this.#count * 2; }
+        set #doubled(v) { this.#log.push('set #doubled ' + v); this.#count = v / 2; }
+        #bump(n) { this.#count += n; return this.#count; }
+        async add(n) { const c = this.#count; await null; this.#count = c + n; return this.#count; }
+        async addAccessor(n) { this.#doubled += await Promise.resolve(n); return this.#doubled; }
+        async guarded() { if (#count in this && this.#count < 100) { await null; this.#count++; } return this.#bump(1); }
+        static has(o) { return #count in o; }
+        static count() { return Counter.#instances; }
+        static async poke(o) { try { o.#count = await 1; } catch (e) { log.push(e.constructor.name, e.message); } try { return o.#count; } catch (e) { log.push(e.constructor.name, e.message); } }
+        get state() { return [this.#count, this.#log]; }
+      }
+      exports.run = async function run(log) {
+        const c = new Counter();
+        log.push(await c.add(1), await Promise.all([c.add(2), c.add(3)]), await c.addAccessor(4), await c.guarded());
+        log.push(Counter.has(c), Counter.has({}), Counter.count(), await Counter.poke({}), await Counter.poke(c));
+        return c.state;
+      };
+    `,
+  },
+  {
+    name: 'objects: delete o.x / delete o[k] return values and effects',
+    expect: [/_asyncrace\.kp\(/],
+    code: src`
+      "use strict";
+      const o = { a: 1, b: 2, c: 3 };
+      const fixed = Object.defineProperty({}, 'nc', { value: 1 });
+      async function removeIfSet(obj, k) { if (obj[k] !== undefined) { await null; return delete obj[k]; } return 'unset'; }
+      async function swap(obj) { const v = obj.a; await null; delete obj.a; obj.b = v; return Object.keys(obj); }
+      exports.run = async function run(log) {
+        const keys = ['b', 'missing'];
+        log.push(delete o.c, delete o[keys[0]], delete o[keys[1]], delete o.c, 'c' in o);
+        log.push(await removeIfSet(o, 'a'), await removeIfSet(o, 'a'), o);
+        o.a = 5;
+        log.push(await swap(o), o);
+        try { delete fixed.nc; } catch (e) { log.push(e.constructor.name, e.message); }
+        try { delete fixed[await 'nc']; } catch (e) { log.push(e.constructor.name, e.message); }
+        const arr = [1, 2, 3];
+        log.push(delete arr[1], arr, arr.length, 1 in arr, delete arr.length === false);
+        return [o, typeof (delete o.nothing)];
+      };
+    `,
+  },
+  {
+    name: 'collections: Map, WeakMap, Set, WeakSet with object keys, NaN and -0',
+    expect: [/_asyncrace\.ke\(/, /_asyncrace\.le\(/],
+    code: src`
+      const m = new Map();
+      const wm = new WeakMap();
+      const s = new Set();
+      const ws = new WeakSet();
+      const k1 = { id: 1 }, k2 = { id: 2 };
+      async function incr(map, key) { const v = map.get(key) ?? 0; await null; map.set(key, v + 1); return map.get(key); }
+      async function addOnce(set, key) { if (!set.has(key)) { await null; set.add(key); return 'added'; } return 'present'; }
+      exports.run = async function run(log) {
+        log.push(await incr(m, NaN), await incr(m, NaN), m.get(NaN), m.has(0 / 0));
+        log.push(await incr(m, -0), await incr(m, 0), [...m.keys()].map((k) => Object.is(k, -0)));
+        log.push(await Promise.all([incr(m, k1), incr(m, k1), incr(wm, k2), incr(wm, k2)]), m.get(k1), wm.get(k2));
+        log.push(await addOnce(s, NaN), await addOnce(s, NaN), await addOnce(s, -0), await addOnce(s, 0), [...s].map(String));
+        log.push(await addOnce(ws, k1), await addOnce(ws, k1), ws.has(k1));
+        try { wm.set('primitive', 1); } catch (e) { log.push(e.constructor.name, e.message); }
+        try { ws.add(1); } catch (e) { log.push(e.constructor.name, e.message); }
+        log.push(m.delete(NaN), m.delete(NaN), s.delete(-0), wm.delete(k2), ws.delete(k1), wm.delete(1));
+        log.push(m.set(k2, 'chained').set(k1, 'again') === m, s.add(1).add(2).size, m.size);
+        const chained = new Map(); chained.set('a', 1).set('b', 2); chained.delete('a');
+        return [[...m], [...s].map(String), [...chained]];
+      };
+    `,
+  },
+  {
+    name: 'objects: methods named get/set/add/delete on things that are not Maps keep their this and calls',
+    expect: [/_asyncrace\.we\(/],
+    code: src`
+      const calls = [];
+      const store = {
+        data: {},
+        get(k) { calls.push(['get', k, this === store]); return this.data[k]; },
+        set(k, v) { calls.push(['set', k, v, this === store]); this.data[k] = v; return 'set result'; },
+        add(k) { calls.push(['add', k, arguments.length]); return this; },
+        delete(k, extra) { calls.push(['delete', k, extra]); return delete this.data[k]; },
+        has(k) { calls.push(['has', k]); return k in this.data; },
+      };
+      class MapLike extends Map { set(k, v) { calls.push(['MapLike.set', k]); return super.set(k, v * 2); } get(k) { calls.push(['MapLike.get', k]); return super.get(k); } }
+      let holder = { store };
+      const fns = { set: function (k) { calls.push(['unbound set', k, this === fns]); return k; } };
+      async function update(target, k) { const v = target.get(k); await null; target.set(k, (v ?? 0) + 1); return target.get(k); }
+      exports.run = async function run(log) {
+        log.push(await update(store, 'a'), await update(store, 'a'), store.add('x', 'y'), store.delete('a', 'extra'), store.has('a'));
+        log.push(await update(holder.store, 'b'), holder.store.set('c', 3), holder.store.get('c'));
+        const ml = new MapLike();
+        log.push(await update(ml, 'k'), await update(ml, 'k'), [...ml]);
+        log.push(fns.set('f'), fns['set']('g'), (0, fns.set)('h') === 'h');
+        const bound = store.set.bind(store); bound('bound', 1);
+        const arr = []; const array = { push: arr.push, set: Array.prototype.push };
+        log.push(array.set(1, 2, 3), array.length);
+        const date = new Date(0); log.push(typeof date.setTime, date.setTime(5));
+        return calls;
+      };
+    `,
+  },
+
+
+  {
+    name: 'objects: arrays with holes, length writes, index keys as strings and numbers',
+    expect: [/_asyncrace\.kp\(/],
+    code: src`
+      const arr = [1, , 3];
+      const idx = { toString() { log.push('idx toString'); return '1'; } };
+      async function fill(a, i) { const v = a[i]; await null; a[i] = (v ?? 0) + 1; return a[i]; }
+      async function shrink(a) { const n = a.length; await null; a.length = n - 1; return a.length; }
+      exports.run = async function run(log) {
+        log.push(1 in arr, await fill(arr, 1), 1 in arr, await fill(arr, '1'), arr[1], await fill(arr, 1.0), await fill(arr, '01'));
+        log.push(await fill(arr, 10), arr.length, Object.keys(arr));
+        log.push(await shrink(arr), arr, await Promise.all([shrink(arr), shrink(arr)]), arr);
+        arr.length += await 2; log.push(arr.length, Object.keys(arr));
+        arr[idx] = 'via toString'; arr[idx] += await '!';
+        arr[-1] = 'negative'; arr['2'] = 'two'; arr[2] += await '?'; arr[4294967295] = 'not an index';
+        try { arr.length = -1; } catch (e) { log.push(e.constructor.name, e.message); }
+        try { arr.length = await 1.5; } catch (e) { log.push(e.constructor.name, e.message); }
+        const sparse = []; sparse[5] = 5; sparse[0]++; sparse[1] ??= await 'filled';
+        log.push(sparse, sparse.length, Object.keys(sparse));
+        return [arr, Object.keys(arr), arr.length];
+      };
+    `,
+  },
+  {
+    name: 'objects: writes to the arguments object in sloppy mode (mapped) and strict mode (unmapped)',
+    expect: [/_asyncrace\.wp\(arguments|_asyncrace\.wp\(_o\d*, 0/],
+    code: src`
+      function sloppy(a, b) {
+        arguments[0] = 'changed'; arguments[1] += '!'; arguments.length = 5; arguments[3] = 'extra';
+        const before = a; a = 'param'; return [before, arguments[0], b, arguments[1], arguments.length, arguments[3]];
+      }
+      function strict(a) { 'use strict'; arguments[0] = 'changed'; return [a, arguments[0]]; }
+      function withDefault(a = 0) { arguments[0] = 'changed'; return [a, arguments[0]]; }
+      async function asyncSloppy(a) { const v = arguments[0]; await null; arguments[0] = v + 1; return [a, arguments[0]]; }
+      async function deleter(a) { delete arguments[0]; arguments[0] = 'after delete'; await null; return [a, arguments[0], arguments.length]; }
+      exports.run = async function run(log) {
+        log.push(sloppy(1, 'b'), sloppy(1), strict(1), withDefault(1));
+        log.push(await asyncSloppy(1), await deleter('orig'));
+        return 'done';
+      };
+    `,
+  },
+  {
+    name: 'objects: tagged templates whose tag is a member read keep their this',
+    expect: [/_asyncrace\.kp\(/],
+    code: src`
+      let counter = { n: 0, tag(strings, ...values) { this.n++; return [this === counter, strings.raw.join('|'), values, this.n]; } };
+      const holder = { get inner() { log.push('get inner'); return counter; } };
+      async function viaMember() { const r = counter.tag${'`'}a${'${'}counter.n}b${'`'}; await null; counter.tag = counter.tag; counter.n = r[3] + 1; return r; }
+      async function viaChain() { const t = holder.inner.tag${'`'}x${'`'}; await null; holder.inner.n = t[3] * 10; return t; }
+      async function viaComputed(k) { const t = counter[k]${'`'}y${'`'}; await null; counter[k] = counter[k]; return t; }
+      async function stale() { const r = counter.tag${'`'}z${'`'}; await null; counter.tag = function (s) { return [this === counter, r[3]]; }; return counter.tag${'`'}w${'`'}; }
+      exports.run = async function run(log) {
+        log.push(await viaMember(), await viaChain(), await viaComputed('tag'), await stale());
+        counter = { n: 100, tag: counter.tag };
+        log.push(await viaMember());
+        return counter.n;
+      };
+    `,
+  },
+  {
+    name: 'objects: chained assignments and assignments whose value is used',
+    expect: [/_asyncrace\.kp\(/],
+    code: src`
+      const a = {}, b = { y: 1 };
+      const o = { x: 0, list: [] };
+      const f = (...args) => args;
+      async function v(x) { await null; return x; }
+      async function bump() { return o.x += await v(1); }
+      async function direct() { return (o.x = o.x + await v(10)); }
+      exports.run = async function run(log) {
+        a.x = b.y = await v('chained');
+        log.push(a, b);
+        a.x = b.y += await v('+');
+        log.push(a, b, f(o.x = 1), f(o.x++, ++o.x, o.x--), f(delete o.nope, o.x ||= 'no', o.x &&= 'yes'));
+        log.push(await bump(), await bump(), await direct(), o.x);
+        log.push((o.list[o.list.length] = 'pushed'), o.list, [o.y = 1, o.z = 2], o.w = o.y + o.z);
+        const r = (a.p = (b.q = 1) + (a.q = 2));
+        log.push(r, a, b, ${'`'}${'${'}o.t = 'in template'}${'`'}, { k: (o.u = 'in object') }, o.s ??= 's', typeof (o.v = () => 1), o.v.name);
+        return o;
+      };
+    `,
+  },
+  {
+    name: 'objects: for (o.x of list), for (o[k] in obj) and [o.x, o.y] = pair destructure into members',
+    expect: [/_asyncrace\.wp\(/],
+    code: src`
+      const o = { x: 0, y: 0, log: [] };
+      const traced = new Proxy({}, { set(t, k, v) { log.push('set ' + String(k) + '=' + v); t[k] = v; return true; } });
+      let k = 'key';
+      async function loops() {
+        for (o.x of [1, 2, 3]) { o.log.push(o.x); await null; }
+        for (o[k] in { a: 1, b: 2 }) o.log.push(o[k]);
+        for await (o.y of [Promise.resolve('p'), 'q']) o.log.push(o.y);
+        for (traced.item of ['t1', 't2']);
+        [o.x, o.y] = await Promise.resolve([o.y, o.x]);
+        ({ a: o.x, b: o.y = 'default', ...o.rest } = { a: 'A', c: 'C', d: 'D' });
+        [traced.first, , traced.third = 'd3', ...traced.rest] = [1, 2, undefined, 4, 5];
+        ({ deep: { v: o.deep } } = { deep: { v: 'deep' } });
+        return [o, traced];
+      }
+      exports.run = async function run(log) {
+        log.push(await loops());
+        try { [o.x, o.y] = null; } catch (e) { log.push(e.constructor.name, e.message); }
+        try { for (o.x of 5); } catch (e) { log.push(e.constructor.name, e.message); }
+        return o;
+      };
+    `,
+  },
+
+
+  {
+    name: 'objects: exceptions inside getters used as stamped reads (same error, same point)',
+    expect: [/_asyncrace\.lp\(/, /_asyncrace\.le\(/],
+    code: src`
+      let fail = true;
+      const o = { get p() { log.push('get p'); if (fail) throw new TypeError('getter failed'); return 1; }, set p(v) { log.push('set p ' + v); } };
+      let holder = { get o() { log.push('get o'); if (fail) throw new RangeError('holder getter failed'); return o; } }; /*@throw*/
+      class FailingMap extends Map { get(k) { log.push('FailingMap.get ' + k); if (fail) throw new Error('get failed'); return super.get(k); } }
+      const m = new FailingMap([['k', 1]]);
+      async function viaLocal() { const v = o.p; await null; o.p = v + 1; }
+      async function viaChain() { const v = holder.o.p; await null; holder.o.p = v + 1; }
+      async function viaGuard() { if (o.p) { await null; o.p = 0; } }
+      async function viaEntry() { const v = m.get('k'); await null; m.set('k', v + 1); }
+      async function compound() { o.p += await 1; }
+      exports.run = async function run(log) {
+        for (const f of [viaLocal, viaChain, viaGuard, viaEntry, compound]) {
+          try { await f(); log.push(f.name + ' ok'); } catch (e) { log.push(f.name, e.constructor.name, e.message); }
+        }
+        fail = false;
+        for (const f of [viaLocal, viaChain, viaGuard, viaEntry, compound]) await f();
+        fail = true;
+        holder = holder;
+        await viaChain();
+      };
+    `,
+  },
+  {
+    name: 'objects: V8 error messages quoting the source of member reads and entry calls are unchanged',
+    expect: [/_asyncrace\.lp\(_asyncrace\.g\(state, "a"\), "x"\)/, /_asyncrace\.we\(/],
+    outcome: [/state\.a\.x\.y is not a function/, /holder\.items\.add is not a function/, /Cannot destructure property 'p' of 'state\.a\.x\.q'/],
+    code: src`
+      const state = { a: { x: {} }, list: null };
+      let holder = { cache: {}, items: 5 };
+      let loose = { x: {} };
+      async function callChain() { const r = state.a.x.y(); await null; state.a.x = r; }
+      async function callOnThis() { const r = this.x.y(); await null; this.x = r; }
+      async function callLoose() { const r = loose.x.y(); await null; loose.x = r; }
+      async function entryWrite() { holder.cache.set('k', 1); }
+      async function entryRead() { const r = holder.cache.get('k'); await null; holder.cache.set('k', r); }
+      async function entryAdd() { holder.items.add(1); }
+      async function iterate() { for (const v of state.a.x) { await null; state.a.x = v; } }
+      async function destructure() { const { p } = state.a.x.q; await null; state.a.x.q = p; }
+      async function destructureLater() { const one = 1, { p } = state.a.x.q; await null; state.a.x.q = p + one; }
+      async function construct() { const r = new state.a.x.C(); await null; state.a.x.C = r; }
+      async function spread() { const r = [...state.a.nope]; await null; state.a.nope = r; }
+      async function spreadArg() { const r = Math.max(...holder.items); await null; holder.items = r; }
+      async function tag() { const r = state.a.x.y${'`'}t${'`'}; await null; state.a.x.y = r; }
+      async function optionalCall() { const r = state.a.x.y?.z(); await null; state.a.x.y = r; }
+      async function undefinedBase() { const r = state.missing.x; await null; state.missing.x = r; }
+      async function nullWrite() { state.list.x = await 1; }
+      async function readOfUndefined() { const r = loose.nothing.x; await null; loose.nothing.x = r; }
+      exports.run = async function run(log) {
+        const all = [callChain, callOnThis, callLoose, entryWrite, entryRead, entryAdd, iterate, destructure, destructureLater, construct,
+          spread, spreadArg, tag, optionalCall, undefinedBase, nullWrite, readOfUndefined];
+        for (const fn of all) {
+          try { await fn.call({ x: {} }); log.push(fn.name + ' ok'); } catch (e) { log.push(fn.name, e.constructor.name, e.message); }
+        }
+        holder = holder; loose = loose;
+        state.a.x.y(); /*@throw*/
+      };
+    `,
+  },
+  {
+    name: 'objects: concurrent tasks updating properties and Map entries: same final state and event order',
+    expect: [/_asyncrace\.kp\(/, /_asyncrace\.ke\(/],
+    outcome: [/"a wrote 90"/],
+    code: src`
+      const account = { balance: 100, ops: 0 };
+      const stock = new Map([['apple', 10], ['pear', 5]]);
+      const seen = new Set();
+      async function tick(n) { for (let i = 0; i < n; i++) await null; }
+      async function withdraw(name, amount, delay) {
+        log.push(name + ' start');
+        const seenBalance = account.balance;
+        await tick(delay);
+        account.balance = seenBalance - amount;
+        account.ops++;
+        log.push(name + ' wrote ' + account.balance);
+      }
+      async function take(name, item, n, delay) {
+        const have = stock.get(item);
+        if (have >= n) { await tick(delay); stock.set(item, have - n); log.push(name + ' took ' + n + ' ' + item); }
+        if (!seen.has(name)) { await tick(1); seen.add(name); }
+        return stock.get(item);
+      }
+      async function atomic(name) { account.balance -= 1; await null; account.balance += await Promise.resolve(0); log.push(name + ' atomic ' + account.balance); }
+      exports.run = async function run(log) {
+        await Promise.all([withdraw('a', 10, 2), withdraw('b', 20, 0), withdraw('c', 30, 1), atomic('d')]);
+        log.push(await Promise.all([take('x', 'apple', 3, 1), take('y', 'apple', 4, 0), take('z', 'pear', 5, 2), take('x', 'pear', 1, 0)]));
+        const counters = {};
+        await Promise.all(['p', 'q', 'p', 'r', 'q', 'p'].map(async (k, i) => { counters[k] = (counters[k] ?? 0) + await Promise.resolve(i); log.push(k + i); }));
+        return [account, [...stock], [...seen], counters];
+      };
+    `,
+  },
+
+
+  {
+    name: 'objects: temporaries stay out of sight (anonymous functions as keys keep no name, parameter defaults in strict mode)',
+    expect: [/_asyncrace\.we\(/, /\(0, \(\) => \{\}\)/],
+    code: src`
+      "use strict";
+      let m = new Map(), s = new Set(), o = {};
+      const holder = { m, o };
+      function defaults(a = holder.m.set('d', 1), b = (holder.o.x = 2), c = holder.o.x++, d = (holder.o[a.size] = 3)) { return [a.size, b, c, d]; }
+      const arrow = (a = (holder.o.y = function () {}), b = holder.m.delete('d')) => [a.name, b];
+      exports.run = async function run(log) {
+        m.set(() => {}, 1); s.add(function () {}); s.add(class {}); s.add(async () => {}); m.delete(function* () {});
+        o[function () {}] = 'key'; (() => {}).prop = 1; holder.o[class {}] = 'class key';
+        m.set(function named() {}, 2); s.add(class Named {});
+        log.push([...m.keys()].map((f) => f.name), [...s].map((f) => f.name), Object.keys(o));
+        log.push(defaults(), arrow(), Object.keys(globalThis).filter((k) => /^_/.test(k)));
+        const before = m.get('k');
+        await null;
+        m.set('k', before); m = m; s = s; o = o;
+        return [m.size, s.size];
+      };
+    `,
+  },
+  {
+    name: 'objects: TDZ and typeof around member reads and entry writes',
+    expect: [/_asyncrace\.kp\(/],
+    code: src`
+      function early() { return box.n; }
+      function earlyWrite() { box.n = 1; }
+      function earlyEntry() { cache.set('k', 1); }
+      for (const f of [early, earlyWrite, earlyEntry]) {
+        try { f(); } catch (e) { log.push(f.name, e.constructor.name, e.message); }
+      }
+      let box = { n: 0 };
+      const cache = new Map();
+      exports.run = async function run(log) {
+        async function inner() {
+          try { local.n = 1; } catch (e) { log.push('local', e.constructor.name, e.message); }
+          try { local.n += await 1; } catch (e) { log.push('local await', e.constructor.name, e.message); }
+          try { const v = later.get('k'); await null; later.set('k', v); } catch (e) { log.push('later', e.constructor.name, e.message); }
+          let local = { n: 0 };
+          const later = new Map();
+          const v = local.n; await null; local.n = v + 1;
+          return local;
+        }
+        log.push(await inner(), early());
+        log.push(typeof notDeclared, typeof box.missing, typeof cache.get('none'), typeof box.n);
+        try { log.push(typeof notDeclared.x); } catch (e) { log.push(e.constructor.name, e.message); }
+        try { notDeclared.x = await 1; } catch (e) { log.push(e.constructor.name, e.message); }
+        try { notDeclaredMap.set('k', 1); } catch (e) { log.push(e.constructor.name, e.message); }
+        if (typeof box.n === 'number') { await null; box.n = typeof box.n; }
+        box = box;
+        return box;
+      };
+    `,
+  },
+  {
+    name: 'objects: in, #x in o, labelled break/continue and switch around member writes',
+    expect: [/_asyncrace\.kp\(/],
+    code: src`
+      class Tagged { #tag = 't'; static is(o) { return #tag in o; } }
+      const grid = { cells: {}, visits: 0 };
+      async function walk(n) {
+        outer: for (let i = 0; i < n; i++) {
+          inner: for (let j = 0; j < n; j++) {
+            const key = i + ',' + j;
+            if (j > i) continue outer;
+            if (key in grid.cells) { grid.visits++; continue inner; }
+            if (i === 3) break outer;
+            const before = grid.visits;
+            await null;
+            grid.cells[key] = before;
+            grid.visits = before + 1;
+            switch (j) { case 1: grid.cells[key] += 'one'; break; case 2: continue outer; default: grid.cells[key] += '!'; }
+          }
+        }
+        block: { if (!('done' in grid)) break block; grid.neverHere = true; }
+        grid.done = Tagged.is(new Tagged()) && !Tagged.is(grid);
+        return grid.visits;
+      }
+      exports.run = async function run(log) {
+        log.push(await walk(4), await walk(4), await Promise.all([walk(3), walk(2)]));
+        return grid;
+      };
+    `,
+  },
+  {
+    name: 'objects: generators and async generators writing members with yield in keys and values',
+    expect: [/_asyncrace\.wp\(/, /yield _asyncrace\.a\(/],
+    code: src`
+      const o = { n: 0 };
+      function* sync() { o[yield 'key?'] = yield 'value?'; o.n += yield 'add?'; const m = new Map(); m.set(yield 'mkey?', yield 'mval?'); return [o, [...m]]; }
+      async function* asyncGen() {
+        const before = o.n;
+        const got = yield before;
+        o.n = before + got;
+        o[yield 'key?'] ??= await Promise.resolve(yield 'default?');
+        try { o.fail = yield 'throw me'; } catch (e) { o.caught = e.message; }
+        return o;
+      }
+      exports.run = async function run(log) {
+        const it = sync();
+        log.push(it.next(), it.next('k'), it.next('v'), it.next(5), it.next('mk'), it.next('mv'));
+        const a = asyncGen();
+        log.push(await a.next(), await a.next(10), await a.next('fresh'), await a.next('dflt'), await a.throw(new Error('thrown')), await a.next());
+        const b = asyncGen();
+        const c = asyncGen();
+        log.push(await b.next(), await c.next(), await b.next(1), await c.next(2), o.n);
+        return o;
+      };
+    `,
+  },
+  {
+    name: 'objects: this in sloppy-mode functions (the global object) and strict ones (undefined)',
+    expect: [/_asyncrace\.wp\(this, "asyncraceSloppyProbe"/],
+    code: src`
+      function sloppy() { this.asyncraceSloppyProbe = (this.asyncraceSloppyProbe ?? 0) + 1; return this === globalThis; }
+      function strict() { 'use strict'; this.x = 1; }
+      async function sloppyAsync() { const v = this.asyncraceSloppyProbe; await null; this.asyncraceSloppyProbe = v * 10; return typeof this; }
+      const method = { count: 0, bump() { this.count++; return this.count; } };
+      exports.run = async function run(log) {
+        try {
+          log.push(sloppy(), sloppy.call(7), globalThis.asyncraceSloppyProbe, await sloppyAsync(), globalThis.asyncraceSloppyProbe);
+          try { strict(); } catch (e) { log.push(e.constructor.name, e.message); }
+          const bump = method.bump;
+          log.push(method.bump(), bump(), method.count, Number.isNaN(globalThis.count));
+          log.push(sloppy.call('str'), typeof sloppy.call(null));
+        } finally {
+          delete globalThis.asyncraceSloppyProbe; delete globalThis.count;
+        }
+        return Object.keys(globalThis).includes('asyncraceSloppyProbe');
+      };
+    `,
+  },
+  {
+    name: 'objects: functions using eval or with are left alone around member and entry writes (sloppy)',
+    expect: [/function withWrites\(o\) \{with \(o\) \{box\.n = n \+ 1;cache\.set\('w', n\);\}/],
+    code: src`
+      const box = { n: 1 };
+      const cache = new Map();
+      function withWrites(o) { with (o) { box.n = n + 1; cache.set('w', n); } return box.n; }
+      async function evalWrites(code) { const v = box.n; await null; eval(code); box.n = v + 1; cache.set('e', box.n); return box.n; }
+      async function tracked() { const v = box.n; await null; box.n = v * 2; return v; }
+      exports.run = async function run(log) {
+        log.push(withWrites({ n: 5 }), withWrites({ n: 7, box: { n: 'shadow' } }), box.n);
+        log.push(await evalWrites('box.n += 100; var box = { n: -1 }'), box.n);
+        log.push(await evalWrites('cache.set("inside", 1)'), await tracked(), [...cache]);
+        return box;
+      };
+    `,
+  },
+
+
+  {
+    name: 'V8 error messages quoting a stamped variable in later declarators, spread arguments and pattern assignments',
+    expect: [/_asyncrace\.k\(_arc_shared/],
+    outcome: [/shared is not iterable \(cannot read property null\)/],
+    code: src`
+      let shared = null;
+      async function later() { const one = 1, { p } = shared; await null; shared = p + one; }
+      async function spreadArg() { const r = Math.max(...shared); await null; shared = r; }
+      async function spreadLater() { const r = [0, ...shared]; await null; shared = r; }
+      async function assignExpr() { let a; const r = ([a] = shared); await null; shared = a; }
+      async function* delegate() { const r = yield* shared; shared = r; }
+      exports.run = async function run(log) {
+        for (const f of [later, spreadArg, spreadLater, assignExpr]) {
+          try { await f(); } catch (e) { log.push(f.name, e.constructor.name, e.message); }
+        }
+        try { for await (const v of delegate()) log.push(v); } catch (e) { log.push(e.message); }
+        shared = 5;
+        for (const f of [later, spreadArg, spreadLater, assignExpr]) {
+          try { await f(); } catch (e) { log.push(f.name, e.constructor.name, e.message); }
+        }
+      };
     `,
   },
 ];

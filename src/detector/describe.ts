@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { siteOf } from '../runtime/modules';
+import { siteOf, type ModuleSites } from '../runtime/modules';
 import { logicalTask, type Task } from '../tracker/tasks';
-import type { Location } from './location';
-import type { Race, RaceKind } from './race';
+import { VariableLocation, type Location } from './location';
+import type { Race, RaceKind, TargetType } from './race';
 
 /** Matches the plugin's DependencyKind: how a write depends on its read. */
 const KINDS: readonly RaceKind[] = ['lost-update', 'stale-check'];
@@ -10,6 +10,8 @@ const KINDS: readonly RaceKind[] = ['lost-update', 'stale-check'];
 /** One stale write as the runtime saw it, before it is put into words. */
 export interface StaleWrite {
   readonly location: Location;
+  /** The module of the write (and of the read: dependencies are found within one function). */
+  readonly module: ModuleSites | undefined;
   readonly writeSite: number;
   readonly task: Task;
   readonly other: Task;
@@ -17,15 +19,18 @@ export interface StaleWrite {
   readonly awaitsAtRead: number;
   readonly readSite: number;
   readonly kind: number;
+  /** The target as the write spells it (`this.balance`); a variable's own name when undefined. */
+  readonly name: string | undefined;
+  readonly type: TargetType;
 }
 
 /**
- * A number naming the race of a stale write within its module (same kind, location declaration,
- * read site and write site: same race), so repeats are recognised without formatting anything.
+ * A number naming the race of a stale write within its module (same kind, read site and write site:
+ * same race, the write site fixing the target), so repeats are recognised without formatting.
  */
-export function raceKey({ location, readSite, writeSite, kind }: StaleWrite): number {
-  const sites = (location.module?.positions.length ?? 0) / 2 + 1;
-  return ((location.declared * 2 + kind) * sites + readSite) * sites + writeSite;
+export function raceKey({ module, readSite, writeSite, kind }: StaleWrite): number {
+  const sites = (module?.positions.length ?? 0) / 2 + 1;
+  return (kind * sites + readSite) * sites + writeSite;
 }
 
 /**
@@ -38,21 +43,23 @@ export function raceId(kind: RaceKind, target: string, readSite: string, writeSi
 
 /** The `race` object of the report line for a stale write. */
 export function describeRace(stale: StaleWrite): Race {
-  const { location, task, other, readVersion, awaitsAtRead } = stale;
+  const { location, module, task, other, readVersion, awaitsAtRead } = stale;
   const kind = KINDS[stale.kind] ?? 'lost-update';
-  const module = location.module;
-  const declared = siteOf(module, location.declared);
   const read = siteOf(module, stale.readSite);
   const write = siteOf(module, stale.writeSite);
   const awaited = task.awaitAfter(awaitsAtRead);
   const self = logicalTask(task).id;
+  const target: Race['target'] =
+    location instanceof VariableLocation
+      ? { name: location.name, type: 'variable', declared: siteOf(location.module, location.declared) }
+      : { name: stale.name ?? '?', type: stale.type };
   return {
-    id: raceId(kind, declared, read, write),
+    id: raceId(kind, target.declared ?? target.name, read, write),
     kind,
-    target: { name: location.name, type: 'variable', declared },
+    target,
     read: { site: read, version: readVersion, task: self },
     await: { site: awaited ? siteOf(awaited.module, awaited.site) : read },
-    intervening: { site: siteOf(module, location.writeSite), version: location.version, task: other.id },
+    intervening: { site: siteOf(location.writeModule, location.writeSite), version: location.version, task: other.id },
     write: { site: write, version: location.version + 1, task: self },
   };
 }

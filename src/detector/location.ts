@@ -2,19 +2,33 @@ import type { ModuleSites } from '../runtime/modules';
 import type { Task } from '../tracker/tasks';
 
 /**
- * One shared location (for now: one instance of a shared variable) with a version that every write
- * increments, and who made the last write where.
+ * One shared location with a version that every write increments, and who made the last write
+ * where: an instance of a shared variable, a property of an object, an entry of a Map or Set.
  */
 export class Location {
   version = 0;
   writer: Task | null = null;
-  /** Site id (in `module`) of the last write. */
+  writeModule: ModuleSites | undefined = undefined;
+  /** Site id (in `writeModule`) of the last write. */
   writeSite = -1;
 
+  /** A write happened now, made by `task` at `site`. */
+  written(task: Task, module: ModuleSites | undefined, site: number): void {
+    this.version++;
+    this.writer = task;
+    this.writeModule = module;
+    this.writeSite = site;
+  }
+}
+
+/** A shared variable: its name and declaration are known statically. */
+export class VariableLocation extends Location {
   constructor(
     readonly module: ModuleSites | undefined,
     readonly name: string,
     /** Site id of the declaration. */
     readonly declared: number,
-  ) {}
+  ) {
+    super();
+  }
 }

@@ -1,15 +1,17 @@
-import { Location } from '../detector/location';
 import { describeRace, raceKey, type StaleWrite } from '../detector/describe';
-import { staleWriter } from '../detector/stale-read';
+import { Location, VariableLocation } from '../detector/location';
+import { collectionKind, entryLocation, propertyLocation, quietGet } from '../detector/object-locations';
+import type { TargetType } from '../detector/race';
+import { CONDITION, staleWriter } from '../detector/stale-read';
 import { Reporter } from '../reporter';
 import { currentTask, enterTask, leaveTask, resumeTask, suspendTask, type Task } from '../tracker/tasks';
 import { registerModule, type ModuleSites } from './modules';
 
 /**
- * The calls instrumented code makes (one letter each: they appear at every shared access) and the
- * controls of the programmatic API, over one shared state. Every call returns quickly and never
- * throws into the user's program: a `Location` or module is undefined only when a module is used
- * before its own top level ran (ES module cycles), and then the access is simply not tracked.
+ * The calls instrumented code makes (one or two letters each: they appear at every shared access)
+ * and the controls of the programmatic API, over one shared state. Every call returns quickly and
+ * never throws into the user's program: a location or module is undefined only when a module is
+ * used before its own top level ran (ES module cycles), and then the access is simply not tracked.
  */
 export function createRuntime() {
   const reporter = new Reporter();
@@ -17,51 +19,108 @@ export function createRuntime() {
 
   /** The first occurrence of a race is described and logged; repeats are only counted. */
   function report(stale: StaleWrite): void {
-    const module = stale.location.module;
     const key = raceKey(stale);
-    const known = module?.raceIds.get(key);
+    const known = stale.module?.raceIds.get(key);
     if (known !== undefined) {
       reporter.repeat(known);
       return;
     }
     const race = describeRace(stale);
-    module?.raceIds.set(key, race.id);
+    stale.module?.raceIds.set(key, race.id);
     reporter.report(race);
+  }
+
+  /** Report the write if the read it depends on (version and await count stamped then) went stale. */
+  function check(
+    location: Location, module: ModuleSites | undefined, site: number, task: Task, version: number | undefined,
+    awaits: number | undefined, readSite: number, kind: number, name: string | undefined, type: TargetType,
+  ): void {
+    try {
+      const other = staleWriter(location, task, version, awaits, kind);
+      if (other === undefined) return;
+      report({ location, module, writeSite: site, task, other, readVersion: version!, awaitsAtRead: awaits!, readSite, kind: kind & CONDITION, name, type });
+    } catch {
+      // Never let the detector or a failing log destination change what the program does.
+    }
+  }
+
+  function entryType(collection: unknown): TargetType {
+    return collectionKind(collection) === 'set' ? 'set-member' : 'map-entry';
+  }
+
+  function propertyType(object: unknown): TargetType {
+    try {
+      return Array.isArray(object) ? 'array-element' : 'property';
+    } catch {
+      return 'property'; // a revoked Proxy
+    }
   }
 
   return {
     /** Register a module's site table. */
     m: registerModule,
     /** A new location for one instance of a shared variable. */
-    c(module: ModuleSites | undefined, name: string, declared: number): Location {
-      return new Location(module, name, declared);
+    c(module: ModuleSites | undefined, name: string, declared: number): VariableLocation {
+      return new VariableLocation(module, name, declared);
     },
     /** The version a read sees. */
     v(location: Location | undefined): number | undefined {
       return location?.version;
     },
-    /** The location is written now; returns the written value. */
-    w<T>(location: Location | undefined, site: number, task: Task | undefined, value: T): T {
-      if (enabled && location !== undefined) {
-        location.version++;
-        location.writer = task ?? currentTask();
-        location.writeSite = site;
-      }
+    /** A shared variable is written now with `value`; returns it. */
+    w<T>(location: VariableLocation | undefined, site: number, task: Task | undefined, value: T): T {
+      if (enabled && location !== undefined) location.written(task ?? currentTask(), location.module, site);
       return value;
     },
-    /** Before a write that depends on an earlier read: report it if that read went stale. */
-    k<T>(location: Location | undefined, site: number, task: Task, value: T, version: number | undefined, awaits: number | undefined, readSite: number, kind: number): T {
-      if (enabled && location !== undefined) {
-        try {
-          const other = staleWriter(location, task, version, awaits);
-          if (other !== undefined) {
-            report({ location, writeSite: site, task, other, readVersion: version!, awaitsAtRead: awaits!, readSite, kind });
-          }
-        } catch {
-          // Never let the detector or a failing log destination change what the program does.
-        }
-      }
+    /** Before a variable write that depends on an earlier read: report it if that read went stale. */
+    k<T>(location: VariableLocation | undefined, site: number, task: Task, value: T, version: number | undefined, awaits: number | undefined, readSite: number, kind: number): T {
+      if (enabled && location !== undefined) check(location, location.module, site, task, version, awaits, readSite, kind, undefined, 'variable');
       return value;
+    },
+    /** `object[key]` if reading it runs none of the program's code (to locate `a.b.c` before the program reads it). */
+    g: quietGet,
+    /** The location of `object[key]`, for a read a later write depends on. */
+    lp(object: unknown, key: unknown): Location | undefined {
+      return enabled ? propertyLocation(object, key, true) : undefined;
+    },
+    /** The location of entry `key` of a Map or Set, for a read a later write depends on. */
+    le(collection: unknown, key: unknown): Location | undefined {
+      return enabled ? entryLocation(collection, key, true) : undefined;
+    },
+    /** `object[key]` was just written (assigned, updated or deleted). */
+    wp(object: unknown, key: unknown, module: ModuleSites | undefined, site: number, task: Task | undefined): void {
+      if (enabled) propertyLocation(object, key, false)?.written(task ?? currentTask(), module, site);
+    },
+    /** Entry `key` of a Map or Set was just written (set, added or deleted). */
+    we(collection: unknown, key: unknown, module: ModuleSites | undefined, site: number, task: Task | undefined): void {
+      if (enabled) entryLocation(collection, key, false)?.written(task ?? currentTask(), module, site);
+    },
+    /** `object[key]` was just written from an earlier read (stamped in `read`): check it, then record it. */
+    kp(
+      object: unknown, key: unknown, module: ModuleSites | undefined, site: number, task: Task,
+      read: Location | undefined, version: number | undefined, awaits: number | undefined, readSite: number, kind: number, name: string,
+    ): void {
+      if (!enabled) return;
+      const location = propertyLocation(object, key, false);
+      if (location === undefined) return;
+      if (location === read) check(location, module, site, task, version, awaits, readSite, kind, name, propertyType(object));
+      location.written(task, module, site);
+    },
+    /** Entry `key` of a Map or Set was just written from an earlier read: check it, then record it. */
+    ke(
+      collection: unknown, key: unknown, module: ModuleSites | undefined, site: number, task: Task,
+      read: Location | undefined, version: number | undefined, awaits: number | undefined, readSite: number, kind: number, name: string,
+    ): void {
+      if (!enabled) return;
+      const location = entryLocation(collection, key, false);
+      if (location === undefined) return;
+      if (location === read) {
+        const type = entryType(collection);
+        // A `delete` names both spellings, Map's first (see the plugin's targetName).
+        const [mapName, setName = mapName] = name.split('\0');
+        check(location, module, site, task, version, awaits, readSite, kind, type === 'set-member' ? setName : mapName, type);
+      }
+      location.written(task, module, site);
     },
     /** An async function starts: returns its task. */
     e: enterTask,

@@ -36,7 +36,7 @@ export class Task {
 
   /** The first await passed after the task had passed `awaitsBefore` awaits (or the oldest remembered). */
   awaitAfter(awaitsBefore: number): { module: ModuleSites | undefined; site: number } | undefined {
-    if (this.awaitSites === null) return undefined;
+    if (this.awaitSites === null || awaitsBefore >= this.q) return undefined;
     const wanted = Math.max(awaitsBefore + 1, this.q - AWAIT_HISTORY + 1);
     const slot = wanted % AWAIT_HISTORY;
     return { module: this.awaitModules![slot], site: this.awaitSites[slot] };
@@ -60,13 +60,18 @@ export function logicalTask(task: Task): Task {
   return t;
 }
 
-/** An async function was called: a new task starts, running synchronously inside its caller. */
-export function enterTask(): Task {
+/**
+ * An async function was called: a new task starts, running synchronously inside its caller. An
+ * async generator's body (`generator`) runs only while its consumer awaits `next()`, taking turns
+ * with it like an awaited call: it is part of the consumer's task.
+ */
+export function enterTask(generator = false): Task {
   const parent = current;
   const task = new Task(nextId++);
   if (parent !== null) {
     parent.n++;
     parent.last = task;
+    if (generator) task.joined = parent;
   }
   task.prev = parent;
   current = task;
