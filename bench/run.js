@@ -25,6 +25,7 @@ const WORKLOADS = [
   { name: 'await-heavy', variants: ['plain', 'instrumented', 'asyncHooks'] },
   { name: 'await-safe', variants: ['plain', 'instrumented'] },
   { name: 'sync-loop', variants: ['plain', 'instrumented'] },
+  { name: 'objects', variants: ['plain', 'instrumented'] },
 ];
 
 function runOnce(workload, variantName) {
