@@ -78,7 +78,7 @@ export class Reporter {
       occurrences += count;
     }
     const suppressed = this.suppressedCount();
-    this.log().info({ counts: { races, suppressed } }, countsMessage(Object.keys(races).length, occurrences, suppressed));
+    this.log().info({ counts: { races, suppressed } }, countsMessage(Object.keys(races).length, occurrences));
   }
 }
 

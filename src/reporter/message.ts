@@ -10,8 +10,10 @@ export function raceMessage(race: Race): string {
   );
 }
 
-/** `asyncrace counts: 2 races, 57 occurrences`, and `, 3 suppressed` when suppressions silenced any. */
-export function countsMessage(races: number, occurrences: number, suppressed: number): string {
-  const counted = `asyncrace counts: ${races} ${races === 1 ? 'race' : 'races'}, ${occurrences} ${occurrences === 1 ? 'occurrence' : 'occurrences'}`;
-  return suppressed > 0 ? `${counted}, ${suppressed} suppressed` : counted;
+/**
+ * `asyncrace counts: 2 races, 57 occurrences`, exactly as CONTRACT.md writes it; what suppressions
+ * silenced is in the line's `counts.suppressed`.
+ */
+export function countsMessage(races: number, occurrences: number): string {
+  return `asyncrace counts: ${races} ${races === 1 ? 'race' : 'races'}, ${occurrences} ${occurrences === 1 ? 'occurrence' : 'occurrences'}`;
 }
