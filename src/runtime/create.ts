@@ -44,6 +44,16 @@ export function createRuntime() {
     }
   }
 
+  /** A write of a property or an entry from a stamped read: checked if it wrote the location read, then recorded. */
+  function writtenFrom(
+    location: Location | undefined, read: Location | undefined, module: ModuleSites | undefined, site: number, task: Task,
+    version: number | undefined, awaits: number | undefined, readSite: number, kind: number, target: () => [string, TargetType],
+  ): void {
+    if (location === undefined) return;
+    if (location === read) check(location, module, site, task, version, awaits, readSite, kind, ...target());
+    location.written(task, module, site);
+  }
+
   function entryType(collection: unknown): TargetType {
     return collectionKind(collection) === 'set' ? 'set-member' : 'map-entry';
   }
@@ -101,10 +111,8 @@ export function createRuntime() {
       read: Location | undefined, version: number | undefined, awaits: number | undefined, readSite: number, kind: number, name: string,
     ): void {
       if (!enabled) return;
-      const location = propertyLocation(object, key, false);
-      if (location === undefined) return;
-      if (location === read) check(location, module, site, task, version, awaits, readSite, kind, name, propertyType(object));
-      location.written(task, module, site);
+      const target = (): [string, TargetType] => [name, propertyType(object)];
+      writtenFrom(propertyLocation(object, key, false), read, module, site, task, version, awaits, readSite, kind, target);
     },
     /** Entry `key` of a Map or Set was just written from an earlier read: check it, then record it. */
     ke(
@@ -112,15 +120,13 @@ export function createRuntime() {
       read: Location | undefined, version: number | undefined, awaits: number | undefined, readSite: number, kind: number, name: string,
     ): void {
       if (!enabled) return;
-      const location = entryLocation(collection, key, false);
-      if (location === undefined) return;
-      if (location === read) {
+      const target = (): [string, TargetType] => {
         const type = entryType(collection);
         // A `delete` names both spellings, Map's first (see the plugin's targetName).
         const [mapName, setName = mapName] = name.split('\0');
-        check(location, module, site, task, version, awaits, readSite, kind, type === 'set-member' ? setName : mapName, type);
-      }
-      location.written(task, module, site);
+        return [type === 'set-member' ? setName : mapName, type];
+      };
+      writtenFrom(entryLocation(collection, key, false), read, module, site, task, version, awaits, readSite, kind, target);
     },
     /** An async function starts: returns its task. */
     e: enterTask,
