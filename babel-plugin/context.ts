@@ -1,9 +1,8 @@
-import type { NodePath, types as BabelTypes, template as BabelTemplate } from '@babel/core';
+import type { NodePath, types as BabelTypes } from '@babel/core';
 import { inParameters } from './functions';
 import type { SiteTable } from './sites';
 
 export type Types = typeof BabelTypes;
-export type Template = typeof BabelTemplate;
 
 /** A variable that more than one function can touch: it gets a runtime location ("cell"). */
 export interface SharedVariable {
@@ -55,7 +54,6 @@ export interface AsyncFunctionInfo {
 /** Everything the visitors of one file share. */
 export interface InstrumentContext {
   readonly t: Types;
-  readonly template: Template;
   readonly sites: SiteTable;
   /** Namespace of the asyncrace runtime in the generated module. */
   readonly runtime: BabelTypes.Identifier;

@@ -1,4 +1,4 @@
-import type { ConfigAPI, PluginObj, types as BabelTypes, template as BabelTemplate } from '@babel/core';
+import type { ConfigAPI, PluginObj, types as BabelTypes } from '@babel/core';
 import { instrumentProgram } from './instrument';
 
 interface AsyncracePluginOptions {
@@ -11,7 +11,7 @@ interface AsyncracePluginOptions {
   moduleType?: 'esm' | 'cjs';
 }
 
-type PluginApi = ConfigAPI & { types: typeof BabelTypes; template: typeof BabelTemplate };
+type PluginApi = ConfigAPI & { types: typeof BabelTypes };
 
 /**
  * The asyncrace Babel plugin: a thin adapter that hands each file to `instrumentProgram`. It works in
@@ -27,7 +27,6 @@ function asyncracePlugin(api: PluginApi, options: AsyncracePluginOptions = {}): 
       Program(path, state) {
         instrumentProgram(path, {
           t: api.types,
-          template: api.template,
           runtime,
           moduleType: options.moduleType,
           filename: state.filename ?? 'unknown',

@@ -1,5 +1,5 @@
 import type { NodePath, types as BabelTypes } from '@babel/core';
-import type { InstrumentContext, Template, Types } from './context';
+import type { InstrumentContext, Types } from './context';
 import { DependencyAnalysis } from './dependencies';
 import { findOpaqueUnits, isInsideOpaque } from './functions';
 import { declareCells, findSharedVariables } from './shared-variables';
@@ -10,7 +10,6 @@ import { buildVisitor } from './visitors';
 
 export interface InstrumentOptions {
   readonly t: Types;
-  readonly template: Template;
   /** Module specifier instrumented code loads the runtime from. */
   readonly runtime: string;
   /** File name recorded for the module's sites (absolute; made relative when reported). */
@@ -56,7 +55,6 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
   const opaque = findOpaqueUnits(program);
   const ctx: InstrumentContext = {
     t,
-    template: options.template,
     sites: new SiteTable(),
     runtime: program.scope.generateUidIdentifier('asyncrace'),
     module: program.scope.generateUidIdentifier('asyncraceModule'),

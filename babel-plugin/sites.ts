@@ -15,10 +15,6 @@ export class SiteTable {
     return this.positions.length / 2 - 1;
   }
 
-  get size(): number {
-    return this.positions.length / 2;
-  }
-
   toArrayExpression(t: typeof BabelTypes): BabelTypes.ArrayExpression {
     return t.arrayExpression(this.positions.map((n) => t.numericLiteral(n)));
   }

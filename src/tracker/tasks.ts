@@ -44,7 +44,7 @@ export class Task {
 }
 
 /** Code that runs outside any async function: module top level, timers, event callbacks. */
-export const MAIN_TASK = new Task(0);
+const MAIN_TASK = new Task(0);
 
 let nextId = 1;
 let current: Task | null = null;
