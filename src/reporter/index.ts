@@ -30,14 +30,15 @@ export class Reporter {
     return this.logger;
   }
 
-  report(race: Race): void {
+  /** The first occurrence of a race; `ignored` when an `asyncrace-ignore` comment covers its write. */
+  report(race: Race, ignored = false): void {
     if (this.seen.has(race.id)) {
       this.repeat(race.id);
       return;
     }
     // Configuration is read with the first race: a correct program never needs it.
     this.suppressions ??= loadSuppressions();
-    const suppressed = this.suppressions.matches(race);
+    const suppressed = ignored || this.suppressions.matches(race);
     this.seen.set(race.id, { race, count: 1, suppressed });
     this.hookExit();
     if (suppressed) return;

@@ -1,19 +1,15 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { readSuppressions, type SuppressionKind, type SuppressionPattern } from '../config';
 import type { Race } from '../detector/race';
-import { isIgnoredLine } from '../runtime/modules';
+import { isOwnCode } from '../hooks/files';
 
 type Matcher = (input: string) => boolean;
 
-/** asyncrace's own compiled code: stack frames in it are not the user's. */
-const OWN_CODE = path.resolve(__dirname, '..', '..') + path.sep;
-
 /**
- * Which races are known and accepted: those whose write is on a line an `asyncrace-ignore` comment
- * covers, or that a configured pattern matches by target name, file or function. Patterns are
+ * Which races are known and accepted by configuration: a pattern matches the race by target name,
+ * file or function (races an `asyncrace-ignore` comment covers are known from their site). Patterns are
  * globs (picomatch); a file pattern without `/` matches the file's base name at any depth.
  */
 export class Suppressions {
@@ -32,8 +28,7 @@ export class Suppressions {
 
   /** Must run synchronously under the write's own call: a function pattern looks at the stack. */
   matches(race: Race): boolean {
-    const [, file = '', line = '0'] = /^(.*):(\d+):\d+$/.exec(race.write.site) ?? [];
-    if (isIgnoredLine(file, Number(line))) return true;
+    const [, file = ''] = /^(.*):\d+:\d+$/.exec(race.write.site) ?? [];
     const { target, file: byFile, function: byFunction } = this.matchers;
     if (target?.(race.target.name) || byFile?.(file)) return true;
     return byFunction !== null && writerNames().some(byFunction);
@@ -65,7 +60,7 @@ function writerNames(): string[] {
     Error.stackTraceLimit = 16;
     Error.prepareStackTrace = (_, frames) => frames;
     Error.captureStackTrace(holder);
-    const frame = holder.stack?.find((f) => !isOwnCode(f.getFileName()));
+    const frame = holder.stack?.find((f) => !isOwnFrame(f.getFileName()));
     const name = frame?.getFunctionName();
     if (!frame || !name) return [];
     const type = frame.isToplevel() ? null : frame.getTypeName();
@@ -78,7 +73,8 @@ function writerNames(): string[] {
   }
 }
 
-function isOwnCode(file: string | undefined | null): boolean {
+/** Stack frames of asyncrace's own code are not the user's. */
+function isOwnFrame(file: string | undefined | null): boolean {
   if (!file) return false;
-  return (file.startsWith('file:') ? fileURLToPath(file) : file).startsWith(OWN_CODE);
+  return isOwnCode(file.startsWith('file:') ? fileURLToPath(file) : file);
 }

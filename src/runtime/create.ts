@@ -5,7 +5,7 @@ import type { TargetType } from '../detector/race';
 import { CONDITION, staleWriter } from '../detector/stale-read';
 import { Reporter } from '../reporter';
 import { currentTask, enterTask, leaveTask, resumeTask, suspendTask, type Task } from '../tracker/tasks';
-import { registerModule, type ModuleSites } from './modules';
+import { isIgnoredSite, registerModule, type ModuleSites } from './modules';
 
 /**
  * The calls instrumented code makes (one or two letters each: they appear at every shared access)
@@ -27,7 +27,7 @@ export function createRuntime() {
     }
     const race = describeRace(stale);
     stale.module?.raceIds.set(key, race.id);
-    reporter.report(race);
+    reporter.report(race, isIgnoredSite(stale.module, stale.writeSite));
   }
 
   /** Report the write if the read it depends on (version and await count stamped then) went stale. */

@@ -13,19 +13,14 @@ export interface ModuleSites {
   readonly ignoredLines?: readonly number[];
 }
 
-/** Modules with `asyncrace-ignore` comments: few, so looked up by the path reports show. */
-const withIgnoredLines: ModuleSites[] = [];
-
 /** `ignoredLines` is absent from code generated before suppressions existed, and when there are none. */
 export function registerModule(file: string, positions: readonly number[], ignoredLines?: readonly number[]): ModuleSites {
-  const module: ModuleSites = { file, positions, raceIds: new Map(), ignoredLines };
-  if (ignoredLines) withIgnoredLines.push(module);
-  return module;
+  return { file, positions, raceIds: new Map(), ignoredLines };
 }
 
-/** Whether an `asyncrace-ignore` comment covers `line` of the file reports show as `shown`. */
-export function isIgnoredLine(shown: string, line: number): boolean {
-  return withIgnoredLines.some((module) => (module.shownAs ??= displayPath(module.file)) === shown && module.ignoredLines!.includes(line));
+/** Whether an `asyncrace-ignore` comment covers the line of a site. */
+export function isIgnoredSite(module: ModuleSites | undefined, site: number): boolean {
+  return module?.ignoredLines?.includes(module.positions[2 * site] ?? 0) ?? false;
 }
 
 /** A path as reports show it: relative to the working directory, with `/` separators. */
