@@ -1,7 +1,7 @@
 import type { NodePath, types as BabelTypes } from '@babel/core';
 import type { InstrumentContext, ReadStamp } from './context';
 import { enclosingAsyncFunction, inParameters } from './functions';
-import { fitsStampBefore, isWrappable, quotedTop, quotingStatement } from './preserve';
+import { fitsStampBefore, isWrappable, keepAnonymous, quotedTop, quotingStatement } from './preserve';
 import type { Templates } from './templates';
 
 /** What every instrumenting visitor needs: its signature, the task in scope, and the bookkeeping of handled nodes. */
@@ -44,4 +44,19 @@ export function stampBefore(path: NodePath, ctx: InstrumentContext, tpl: Templat
   } else {
     path.replaceWith(generated(ctx, tpl.stampedRead(location, task, stamp, path.node as BabelTypes.Expression)));
   }
+}
+
+/** Replace `path` by itself followed by `bookkeeping`, keeping its value. */
+export function followWith(path: NodePath, ctx: InstrumentContext, bookkeeping: BabelTypes.Expression[]): void {
+  const t = ctx.t;
+  const node = generated(ctx, path.node as BabelTypes.Expression);
+  if (path.parentPath?.isExpressionStatement()) {
+    path.replaceWith(t.sequenceExpression([node, ...bookkeeping]));
+    return;
+  }
+  // The parent's scope: a function `path` (the value of `o.x ??= () => {}`) would hide it in its own.
+  const scope = path.parentPath!.scope;
+  const result = scope.generateUidIdentifier('r');
+  scope.push({ id: result });
+  path.replaceWith(t.sequenceExpression([t.assignmentExpression('=', t.cloneNode(result), keepAnonymous(t, node)), ...bookkeeping, t.cloneNode(result)]));
 }

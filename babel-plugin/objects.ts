@@ -1,7 +1,7 @@
 import type { NodePath, types as BabelTypes } from '@babel/core';
 import { ENTRY_WRITES, entryCall, targetName } from './access-paths';
 import { checkKind, DependencyKind, type InstrumentContext, type ReadStamp } from './context';
-import { claim, generated, stampBefore, taskAt, type Handler } from './handler';
+import { claim, followWith, stampBefore, taskAt, type Handler } from './handler';
 import { fitsStampBefore, isQuoted, keepAnonymous } from './preserve';
 import type { Templates } from './templates';
 
@@ -93,21 +93,6 @@ function collectionAndKey(call: NodePath<Call>, ctx: InstrumentContext): [BabelT
   const collection = once(call.get('callee.object') as NodePath, ctx, (capture) => (callee.object = capture));
   const key = once(call.get('arguments.0') as NodePath, ctx, (capture) => (call.node.arguments[0] = capture));
   return [collection, key];
-}
-
-/** Replace `path` by itself followed by `bookkeeping`, keeping its value. */
-function followWith(path: NodePath, ctx: InstrumentContext, bookkeeping: BabelTypes.Expression[]): void {
-  const t = ctx.t;
-  const node = generated(ctx, path.node as BabelTypes.Expression);
-  if (path.parentPath?.isExpressionStatement()) {
-    path.replaceWith(t.sequenceExpression([node, ...bookkeeping]));
-    return;
-  }
-  // The parent's scope: a function `path` (the value of `o.x ??= () => {}`) would hide it in its own.
-  const scope = path.parentPath!.scope;
-  const result = scope.generateUidIdentifier('r');
-  scope.push({ id: result });
-  path.replaceWith(t.sequenceExpression([t.assignmentExpression('=', t.cloneNode(result), keepAnonymous(t, node)), ...bookkeeping, t.cloneNode(result)]));
 }
 
 /** The dependency a write is checked against: a value dependency first (see README). */

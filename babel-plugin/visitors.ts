@@ -1,7 +1,7 @@
 import type { NodePath, Visitor, types as BabelTypes } from '@babel/core';
 import { checkKind, sharedVariableAt, type InstrumentContext, type SharedVariable } from './context';
 import { statementBeforeLabels } from './functions';
-import { claim, generated, stampBefore, taskAt, type Handler } from './handler';
+import { claim, followWith, generated, stampBefore, taskAt, type Handler } from './handler';
 import { instrumentEntryCall, instrumentMemberWrite, stampMemberRead, stampObjectRead } from './objects';
 import { keepName } from './preserve';
 import type { Templates } from './templates';
@@ -71,10 +71,7 @@ function instrumentPatternAssignment(path: NodePath<BabelTypes.AssignmentExpress
     .filter((target) => target.variable);
   if (targets.length === 0 || !claim(path, ctx)) return;
   const task = taskAt(path, ctx);
-  const result = path.scope.generateUidIdentifier('r');
-  path.scope.push({ id: result });
-  const writes = targets.map(({ id, variable }) => tpl.write(variable!.cell, ctx.sites.add(id), task, t.numericLiteral(0)));
-  path.replaceWith(t.sequenceExpression([t.assignmentExpression('=', t.cloneNode(result), path.node), ...writes, t.cloneNode(result)]));
+  followWith(path, ctx, targets.map(({ id, variable }) => tpl.write(variable!.cell, ctx.sites.add(id), task, t.numericLiteral(0))));
 }
 
 /** `x++`, `--x`: read and write are one step, so the write is only recorded. */
