@@ -1,5 +1,5 @@
 'use strict';
-const { reportResult } = require('./lib/report-result');
+const { runBatches } = require('./lib/run-batches');
 // Await-heavy workload: thousands of concurrent async tasks that each read shared state, await
 // something cheap, then write back a value computed from the read. Racy on purpose (lost updates),
 // so the detector's full path runs. CPU-bound: every await settles in a microtask, no timers.
@@ -39,16 +39,4 @@ function makeTask() {
   };
 }
 
-async function main() {
-  const task = makeTask();
-  const start = performance.now();
-  for (let batch = 0; batch < BATCHES; batch++) {
-    const running = [];
-    for (let id = 0; id < TASKS; id++) running.push(task(id));
-    await Promise.all(running);
-  }
-  const workMs = performance.now() - start;
-  reportResult(workMs, { served, balance, highest });
-}
-
-main();
+runBatches(makeTask(), { tasks: TASKS, batches: BATCHES }, () => ({ served, balance, highest }));

@@ -1,5 +1,5 @@
 'use strict';
-const { reportResult } = require('./lib/report-result');
+const { runBatches } = require('./lib/run-batches');
 // Race-free twin of await-heavy: the same tasks, awaits and shared variables, but every write uses
 // a value read after the await. It measures what tracking costs when there is nothing to report.
 
@@ -36,16 +36,4 @@ function makeTask() {
   };
 }
 
-async function main() {
-  const task = makeTask();
-  const start = performance.now();
-  for (let batch = 0; batch < BATCHES; batch++) {
-    const running = [];
-    for (let id = 0; id < TASKS; id++) running.push(task(id));
-    await Promise.all(running);
-  }
-  const workMs = performance.now() - start;
-  reportResult(workMs, { served, balance, highest });
-}
-
-main();
+runBatches(makeTask(), { tasks: TASKS, batches: BATCHES }, () => ({ served, balance, highest }));
