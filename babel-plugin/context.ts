@@ -20,6 +20,8 @@ export interface ReadStamp {
   /** For a property or an entry, which location the read found (made at run time). */
   readonly location: BabelTypes.Identifier | undefined;
   readonly site: number;
+  /** Set when the read's value leaves its function: the local holding its runtime Flow. */
+  flow?: BabelTypes.Identifier;
 }
 
 /** How a write depends on an earlier read of the same location. */
@@ -41,14 +43,34 @@ export interface Dependency {
 }
 
 /** What generated checks pass as `kind` (see the runtime's stale-read.ts): the dependency kind, plus 2 in a callback. */
-export function checkKind(dep: Dependency): number {
+export function checkKind(dep: Pick<Dependency, 'kind' | 'readerTask'>): number {
   return dep.kind + (dep.readerTask ? 2 : 0);
 }
 
-/** Per async function: the task variable and the stamp locals it must declare. */
-export interface AsyncFunctionInfo {
-  readonly task: BabelTypes.Identifier;
+/** A write computed from values handed on from other functions (call results, parameters). */
+export interface FlowDependency {
+  /** Locals holding the flows of those values. */
+  readonly flows: BabelTypes.Identifier;
+  readonly kind: DependencyKind;
+  /** As for Dependency: the task of the function the callback is in. */
+  readonly readerTask?: BabelTypes.Identifier;
+}
+
+/** A parameter whose value may carry flows: taken into `local` as the function starts. */
+export interface ParameterTake {
+  readonly index: number;
+  readonly name: string;
+  readonly local: BabelTypes.Identifier;
+}
+
+/**
+ * Per instrumented function: its task variable (every async function; a synchronous one only when
+ * its stamps need one), the locals it must declare, and the parameters it takes flows for.
+ */
+export interface FunctionInfo {
+  task: BabelTypes.Identifier | null;
   readonly stampLocals: BabelTypes.Identifier[];
+  readonly parameterTakes: ParameterTake[];
 }
 
 /** Everything the visitors of one file share. */
@@ -61,13 +83,21 @@ export interface InstrumentContext {
   readonly module: BabelTypes.Identifier;
   /** Shared variables, keyed by the identifier that declares them (stable across scope crawls). */
   readonly shared: Map<BabelTypes.Node, SharedVariable>;
-  readonly asyncFunctions: Map<BabelTypes.Node, AsyncFunctionInfo>;
+  readonly functions: Map<BabelTypes.Node, FunctionInfo>;
   /** Read identifiers whose version must be recorded, and where. */
   readonly readStamps: Map<BabelTypes.Node, ReadStamp>;
   /** Expressions that begin with a stamped read V8 may quote in an error message: how to wrap them instead. */
   readonly stampsAround: Map<BabelTypes.Node, (expression: BabelTypes.Expression) => BabelTypes.Expression>;
   /** Writes (assignment nodes) that depend on earlier reads of their location. */
   readonly writeDependencies: Map<BabelTypes.Node, Dependency[]>;
+  /** Writes computed from values handed on from other functions. */
+  readonly writeFlows: Map<BabelTypes.Node, FlowDependency[]>;
+  /** Returns (a `return` statement, or an arrow function with an expression body) that hand flows on: their sources. */
+  readonly returnFlows: Map<BabelTypes.Node, BabelTypes.Identifier[]>;
+  /** Calls that hand flows to the callee: for each argument position, its sources. */
+  readonly argumentFlows: Map<BabelTypes.Node, { index: number; sources: BabelTypes.Identifier[] }[]>;
+  /** Calls (or awaits of a call) whose result may carry flows: the local that takes them. */
+  readonly carriers: Map<BabelTypes.Node, BabelTypes.Identifier>;
   /** Compound and logical assignments whose own read must be stamped. */
   readonly implicitReadStamps: Map<BabelTypes.Node, ReadStamp>;
   /** Nodes the plugin produced: never instrumented again. */

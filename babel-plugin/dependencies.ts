@@ -1,13 +1,15 @@
 import type { NodePath, types as BabelTypes } from '@babel/core';
 import type { Binding } from '@babel/traverse';
 import { readKey, writeKey, entryCall, ENTRY_WRITES } from './access-paths';
-import { DependencyKind, type AsyncFunctionInfo, type Dependency, type InstrumentContext, type ReadStamp } from './context';
+import { DependencyKind, type Dependency, type FlowDependency, type FunctionInfo, type InstrumentContext, type ReadStamp } from './context';
 import { enclosingUnit, inParameters } from './functions';
+import { isQuoted } from './preserve';
 
 /**
- * What an expression is computed from, within one async function: tracked reads it contains
- * (shared variables, properties, Map and Set entries), and locals of the function whose values it
- * uses.
+ * What an expression is computed from, within one function: its origins — tracked reads it
+ * contains (shared variables, properties, Map and Set entries) and carriers (results of calls, and
+ * parameters: values that may carry reads of other functions, see src/detector/flows.ts) — and
+ * locals of the function whose values it uses.
  */
 interface Sources {
   readonly reads: Set<NodePath>;
@@ -64,10 +66,12 @@ function guardingTests(write: NodePath, fn: NodePath): NodePath[] {
 
 /**
  * The static half of "a write computed from a stale read": for each write of a tracked location in
- * an async function, the earlier reads of that same location its value — or the condition it is
- * made under — depends on, directly or through locals of the function assigned from them. Those
- * reads get stamps (the version they saw and the task's await count), so the runtime can tell at
- * the write whether the read went stale across an await.
+ * a function, the earlier reads of that same location its value — or the condition it is made
+ * under — depends on, directly or through locals of the function assigned from them. Those reads
+ * get stamps (the version they saw and the task's await count), so the runtime can tell at the
+ * write whether the read went stale across an await. Across functions the link is made at run
+ * time: what a function returns, or passes as an argument, hands on the reads it is computed from,
+ * and a write computed from a call's result or a parameter is checked against what they carried.
  */
 export class DependencyAnalysis {
   private readonly localSources = new Map<Binding, Sources>();
@@ -76,12 +80,18 @@ export class DependencyAnalysis {
 
   constructor(
     private readonly fn: NodePath<BabelTypes.Function>,
-    private readonly info: AsyncFunctionInfo,
+    private readonly info: FunctionInfo,
     private readonly ctx: InstrumentContext,
   ) {}
 
   private ownUnit(path: NodePath): boolean {
     return enclosingUnit(path) === this.fn;
+  }
+
+  /** The function's task variable, made when generated code first needs it. */
+  private task(): BabelTypes.Identifier {
+    this.info.task ??= this.fn.scope.generateUidIdentifier('t');
+    return this.info.task;
   }
 
   /**
@@ -115,17 +125,57 @@ export class DependencyAnalysis {
     return this.ownUnit(binding.path) || binding.path === this.fn ? binding : undefined;
   }
 
+  /**
+   * Whether a call may reach a function of the program (that can hand flows on or take them): not
+   * one reached through a global (`console.log`, `Math.max`, `setTimeout`), nor the runtime's.
+   */
+  private callsProgram(call: NodePath<BabelTypes.CallExpression>): boolean {
+    let root: NodePath = call.get('callee');
+    if (root.isSuper() || root.isImport() || this.ctx.generated.has(call.node)) return false;
+    while (root.isMemberExpression()) root = root.get('object');
+    return !root.isIdentifier() || (root.node.name !== 'require' && root.scope.getBinding(root.node.name) !== undefined);
+  }
+
+  /**
+   * A call whose result may carry flows handed on by the function it called (`await f()` counts as
+   * one, the await's value being the result): not the runtime's, not a Map or Set access (those
+   * are tracked reads and writes), and where its value is used as a value — not as a callee or an
+   * object whose property is read next, nor where V8 quotes it.
+   */
+  private isCarrier(path: NodePath): boolean {
+    const call = path.isAwaitExpression() ? path.get('argument') : path;
+    if (!call.isCallExpression() || (path === call && path.parentPath?.isAwaitExpression())) return false;
+    if (!this.callsProgram(call) || this.readKeyOf(call) !== null || entryCall(call, ENTRY_WRITES)) return false;
+    const parent = path.parentPath!;
+    if ((parent.isCallExpression() || parent.isNewExpression() || parent.isOptionalCallExpression()) && path.key === 'callee') return false;
+    if ((parent.isMemberExpression() || parent.isOptionalMemberExpression()) && path.key === 'object') return false;
+    return !isQuoted(path);
+  }
+
+  private isParameter(origin: NodePath): boolean {
+    return origin.parentPath === this.fn && origin.listKey === 'params';
+  }
+
+  /** Position of a parameter of this function that is a plain name (`v` or `v = 1`), or -1. */
+  private parameterIndex(binding: Binding): number {
+    const param = binding.path;
+    if (binding.kind !== 'param' || param.parentPath !== this.fn || param.listKey !== 'params') return -1;
+    const simple = param.isIdentifier() || (param.isAssignmentPattern() && param.node.left === binding.identifier);
+    return simple ? (param.key as number) : -1;
+  }
+
   private sourcesOf(path: NodePath | null | undefined, into: Sources = emptySources()): Sources {
-    if (!path || !path.node) return into;
+    // A function's value is the function: what its body reads is not part of it.
+    if (!path || !path.node || path.isFunction()) return into;
     const visit = (node: NodePath): void => {
-      if (this.readKeyOf(node) !== null) into.reads.add(node);
+      if (this.readKeyOf(node) !== null || this.isCarrier(node)) into.reads.add(node);
       else if (node.isIdentifier() && node.isReferencedIdentifier()) {
         const binding = this.localBinding(node, node.node.name);
         if (binding) into.locals.add(binding);
       }
     };
     visit(path);
-    path.traverse({ Function: (inner) => inner.skip(), 'Identifier|MemberExpression|OptionalMemberExpression|CallExpression|OptionalCallExpression': visit });
+    path.traverse({ Function: (inner) => inner.skip(), 'Identifier|MemberExpression|OptionalMemberExpression|CallExpression|OptionalCallExpression|AwaitExpression': visit });
     return into;
   }
 
@@ -136,13 +186,14 @@ export class DependencyAnalysis {
     this.localSources.set(binding, existing);
   }
 
-  /** Every tracked read a local's value may come from (following locals assigned from locals). */
+  /** Every origin a local's value may come from (following locals assigned from locals; a parameter is its own). */
   private taint(binding: Binding, visiting = new Set<Binding>()): Set<NodePath> {
     const memo = this.taintMemo.get(binding);
     if (memo) return memo;
     const result = new Set<NodePath>();
     if (visiting.has(binding)) return result;
     visiting.add(binding);
+    if (this.parameterIndex(binding) >= 0) result.add(binding.path);
     const sources = this.localSources.get(binding);
     if (sources) {
       sources.reads.forEach((r) => result.add(r));
@@ -157,6 +208,7 @@ export class DependencyAnalysis {
     const uid = (name: string) => this.fn.scope.generateUidIdentifier(name);
     const stamp: ReadStamp = { version: uid('v'), awaits: uid('q'), location: object ? uid('l') : undefined, site };
     this.info.stampLocals.push(stamp.version, stamp.awaits, ...(stamp.location ? [stamp.location] : []));
+    this.task();
     return stamp;
   }
 
@@ -167,6 +219,45 @@ export class DependencyAnalysis {
       this.ctx.readStamps.set(read.node, stamp);
     }
     return stamp;
+  }
+
+  /** The local that holds the flows of an origin: a read's Flow, a call's result's, a parameter's. */
+  private flowLocal(origin: NodePath): BabelTypes.Identifier {
+    if (this.readKeyOf(origin) !== null) {
+      const stamp = this.readStamp(origin);
+      if (!stamp.flow) this.info.stampLocals.push((stamp.flow = this.fn.scope.generateUidIdentifier('f')));
+      return stamp.flow;
+    }
+    const parameter = this.isParameter(origin);
+    const known = parameter ? this.info.parameterTakes.find((p) => p.index === origin.key)?.local : this.ctx.carriers.get(origin.node);
+    if (known) return known;
+    const local = this.fn.scope.generateUidIdentifier('f');
+    this.info.stampLocals.push(local);
+    if (parameter) {
+      const param = origin.node as BabelTypes.Identifier | BabelTypes.AssignmentPattern;
+      const name = param.type === 'Identifier' ? param.name : (param.left as BabelTypes.Identifier).name;
+      this.info.parameterTakes.push({ index: origin.key as number, name, local });
+    } else {
+      this.ctx.carriers.set(origin.node, local);
+    }
+    return local;
+  }
+
+  /** All origins among `sources`, directly or through locals. */
+  private originsOf(sources: Sources): NodePath[] {
+    const origins = new Set(sources.reads);
+    sources.locals.forEach((l) => this.taint(l).forEach((r) => origins.add(r)));
+    return [...origins];
+  }
+
+  /** Locals holding the flows a value computed from `sources` hands on. */
+  private flowsOf(sources: Sources): BabelTypes.Identifier[] {
+    return this.originsOf(sources).map((origin) => this.flowLocal(origin));
+  }
+
+  /** Origins that carry flows from other functions (call results, parameters). */
+  private carriersOf(sources: Sources): NodePath[] {
+    return this.originsOf(sources).filter((origin) => this.readKeyOf(origin) === null);
   }
 
   private identifierTargets(pattern: NodePath): NodePath<BabelTypes.Identifier>[] {
@@ -202,9 +293,7 @@ export class DependencyAnalysis {
 
   /** Reads of the location named `key` among `sources`, directly or through locals. */
   private readsOf(key: string, sources: Sources): NodePath[] {
-    const reads = new Set(sources.reads);
-    sources.locals.forEach((l) => this.taint(l).forEach((r) => reads.add(r)));
-    return [...reads].filter((r) => this.readKeyOf(r) === key);
+    return this.originsOf(sources).filter((r) => this.readKeyOf(r) === key);
   }
 
   /** The value a write stores, when it stores one computed by the program. */
@@ -217,13 +306,18 @@ export class DependencyAnalysis {
 
   private addDependencies(write: NodePath, key: string): void {
     const deps: Dependency[] = [];
+    const flows: FlowDependency[] = [];
     const seen = new Set<NodePath>();
     const callback = this.inCallback(write);
-    const add = (read: NodePath, kind: DependencyKind) => {
+    // A synchronous function's own reads cannot go stale before its own writes: no await between.
+    const stamped = callback || this.fn.node.async;
+    const readerTask = callback ? this.task() : undefined;
+    const add = (origin: NodePath, kind: DependencyKind) => {
       // In a callback, only what this function read (and handed on through its locals) is stamped here.
-      if (seen.has(read) || (callback && !this.ownUnit(read))) return;
-      seen.add(read);
-      deps.push({ stamp: this.readStamp(read), kind, readerTask: callback ? this.info.task : undefined });
+      if (seen.has(origin) || (callback && !this.ownUnit(origin))) return;
+      seen.add(origin);
+      if (this.readKeyOf(origin) === null) flows.push({ flows: this.flowLocal(origin), kind, readerTask });
+      else if (stamped) deps.push({ stamp: this.readStamp(origin), kind, readerTask });
     };
 
     const value = this.writtenValue(write);
@@ -236,16 +330,23 @@ export class DependencyAnalysis {
       deps.push({ stamp, kind: logical ? DependencyKind.Condition : DependencyKind.Value });
     }
     if (value) {
-      for (const read of this.readsOf(key, this.sourcesOf(value))) {
+      const sources = this.sourcesOf(value);
+      for (const read of this.readsOf(key, sources)) {
         // A read inside the written value with no await there cannot go stale before the write.
         if (!valueAwaits && read.isDescendant(value)) continue;
         add(read, DependencyKind.Value);
       }
+      for (const carrier of this.carriersOf(sources)) add(carrier, DependencyKind.Value);
     }
     for (const test of guardingTests(write, this.fn)) {
-      for (const read of this.readsOf(key, this.sourcesOf(test))) add(read, DependencyKind.Condition);
+      const sources = this.sourcesOf(test);
+      for (const origin of [...this.readsOf(key, sources), ...this.carriersOf(sources)]) add(origin, DependencyKind.Condition);
     }
-    if (deps.length > 0) this.ctx.writeDependencies.set(write.node, deps);
+    if (deps.length > 0) this.ctx.writeDependencies.set(write.node, [...(this.ctx.writeDependencies.get(write.node) ?? []), ...deps]);
+    if (flows.length > 0) {
+      if (!callback) this.task();
+      this.ctx.writeFlows.set(write.node, [...(this.ctx.writeFlows.get(write.node) ?? []), ...flows]);
+    }
   }
 
   /** Attach the dependencies of every tracked write made by this function or its callbacks. */
@@ -269,8 +370,52 @@ export class DependencyAnalysis {
     });
   }
 
+  /**
+   * What the function returns hands on the reads and call results it is computed from. (Not its
+   * parameters: the caller already counts a call's result as computed from its arguments.)
+   */
+  private collectReturns(): void {
+    if (this.fn.node.generator) return;
+    const handOn = (node: BabelTypes.Node, value: NodePath): void => {
+      const origins = this.originsOf(this.sourcesOf(value)).filter((origin) => !this.isParameter(origin));
+      const flows = origins.map((origin) => this.flowLocal(origin));
+      if (flows.length > 0) this.ctx.returnFlows.set(node, flows);
+    };
+    const body = this.fn.get('body');
+    if (body.isExpression()) {
+      handOn(this.fn.node, body);
+      return;
+    }
+    body.traverse({
+      Function: (inner) => inner.skip(),
+      ReturnStatement: (ret) => {
+        const argument = ret.get('argument');
+        if (argument.node) handOn(ret.node, argument as NodePath);
+      },
+    });
+  }
+
+  /** Arguments computed from reads or carried values hand them on to the function called. */
+  private collectArguments(): void {
+    this.fn.get('body').traverse({
+      Function: (inner) => inner.skip(),
+      CallExpression: (call) => {
+        if (!this.callsProgram(call) || this.readKeyOf(call) !== null || entryCall(call, ENTRY_WRITES)) return;
+        const handed: { index: number; sources: BabelTypes.Identifier[] }[] = [];
+        for (const [index, argument] of call.get('arguments').entries()) {
+          if (argument.isSpreadElement()) break;
+          const sources = this.flowsOf(this.sourcesOf(argument));
+          if (sources.length > 0) handed.push({ index, sources });
+        }
+        if (handed.length > 0) this.ctx.argumentFlows.set(call.node, handed);
+      },
+    });
+  }
+
   run(): void {
     this.collectLocalFlows();
     this.collectWrites();
+    this.collectReturns();
+    this.collectArguments();
   }
 }

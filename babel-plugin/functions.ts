@@ -23,12 +23,6 @@ export function enclosingUnit(path: NodePath): NodePath | null {
   return null;
 }
 
-/** The async function whose task a path runs in, if its nearest code unit is an async function. */
-export function enclosingAsyncFunction(path: NodePath): NodePath<BabelTypes.Function> | null {
-  const unit = enclosingUnit(path);
-  return unit && unit.isFunction() && unit.node.async ? unit : null;
-}
-
 /** Whether a path lies in the parameter list of `fn`: code there runs before the body and cannot see its locals. */
 export function inParameters(path: NodePath, fn: NodePath): boolean {
   return path.find((p) => p.parentPath === fn)?.listKey === 'params';

@@ -1,17 +1,18 @@
 import type { NodePath, types as BabelTypes } from '@babel/core';
 import type { InstrumentContext, ReadStamp } from './context';
-import { enclosingAsyncFunction, inParameters } from './functions';
+import { enclosingUnit, inParameters } from './functions';
 import { fitsStampBefore, isWrappable, keepAnonymous, quotedTop, quotingStatement } from './preserve';
 import type { Templates } from './templates';
 
 /** What every instrumenting visitor needs: its signature, the task in scope, and the bookkeeping of handled nodes. */
 export type Handler<N extends BabelTypes.Node> = (path: NodePath<N>, ctx: InstrumentContext, tpl: Templates) => void;
 
+/** The task variable of the function `path` runs in: every async function has one, some synchronous ones do. */
 export function taskAt(path: NodePath, ctx: InstrumentContext): BabelTypes.Identifier | null {
-  const fn = enclosingAsyncFunction(path);
+  const fn = enclosingUnit(path);
   // Parameter defaults run before the body enters the task, and cannot see the body's locals.
-  if (!fn || inParameters(path, fn)) return null;
-  return ctx.asyncFunctions.get(fn.node)?.task ?? null;
+  if (!fn || !fn.isFunction() || inParameters(path, fn)) return null;
+  return ctx.functions.get(fn.node)?.task ?? null;
 }
 
 /** Skip nodes the plugin made or already handled, and code left alone; mark the rest handled. */
@@ -46,11 +47,13 @@ export function stampBefore(path: NodePath, ctx: InstrumentContext, tpl: Templat
   }
 }
 
-/** Replace `path` by itself followed by `bookkeeping`, keeping its value. */
-export function followWith(path: NodePath, ctx: InstrumentContext, bookkeeping: BabelTypes.Expression[]): void {
+/** Replace `path` by itself followed by `bookkeeping` (which may use the value, held in a temporary), keeping its value. */
+export function followWith(
+  path: NodePath, ctx: InstrumentContext, bookkeeping: BabelTypes.Expression[] | ((result: BabelTypes.Identifier) => BabelTypes.Expression[]),
+): void {
   const t = ctx.t;
   const node = generated(ctx, path.node as BabelTypes.Expression);
-  if (path.parentPath?.isExpressionStatement()) {
+  if (Array.isArray(bookkeeping) && path.parentPath?.isExpressionStatement()) {
     path.replaceWith(t.sequenceExpression([node, ...bookkeeping]));
     return;
   }
@@ -58,5 +61,6 @@ export function followWith(path: NodePath, ctx: InstrumentContext, bookkeeping: 
   const scope = path.parentPath!.scope;
   const result = scope.generateUidIdentifier('r');
   scope.push({ id: result });
-  path.replaceWith(t.sequenceExpression([t.assignmentExpression('=', t.cloneNode(result), keepAnonymous(t, node)), ...bookkeeping, t.cloneNode(result)]));
+  const after = Array.isArray(bookkeeping) ? bookkeeping : bookkeeping(result);
+  path.replaceWith(t.sequenceExpression([t.assignmentExpression('=', t.cloneNode(result), keepAnonymous(t, node)), ...after, t.cloneNode(result)]));
 }

@@ -1,5 +1,5 @@
 import type { NodePath, types as BabelTypes } from '@babel/core';
-import type { InstrumentContext, Types } from './context';
+import type { FunctionInfo, InstrumentContext, Types } from './context';
 import { DependencyAnalysis } from './dependencies';
 import { findOpaqueUnits, isInsideOpaque } from './functions';
 import { declareCells, findSharedVariables } from './shared-variables';
@@ -59,11 +59,15 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
     runtime: program.scope.generateUidIdentifier('asyncrace'),
     module: program.scope.generateUidIdentifier('asyncraceModule'),
     shared: new Map(),
-    asyncFunctions: new Map(),
+    functions: new Map(),
     readStamps: new Map(),
     stampsAround: new Map(),
     writeDependencies: new Map(),
     implicitReadStamps: new Map(),
+    writeFlows: new Map(),
+    returnFlows: new Map(),
+    argumentFlows: new Map(),
+    carriers: new Map(),
     generated: new WeakSet(),
     isOpaque: (path) => isInsideOpaque(path, opaque),
   };
@@ -72,16 +76,17 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
   const found = findSharedVariables(program, ctx);
   program.traverse({
     Function(fn: NodePath<BabelTypes.Function>) {
-      if (!fn.node.async || ctx.isOpaque(fn)) return;
-      const info = { task: fn.scope.generateUidIdentifier('t'), stampLocals: [] };
-      ctx.asyncFunctions.set(fn.node, info);
+      // A generator's body runs a piece at a time, at its consumer's pace: left to the tasks around it.
+      if ((fn.node.generator && !fn.node.async) || ctx.isOpaque(fn)) return;
+      const info: FunctionInfo = { task: fn.node.async ? fn.scope.generateUidIdentifier('t') : null, stampLocals: [], parameterTakes: [] };
       // `async (n) => x += await n`: give the body a block, so the analysis sees the body's own node.
       // (Every async function gets a block body when it is wrapped anyway.)
-      fn.ensureBlock();
+      if (fn.node.async) fn.ensureBlock();
       new DependencyAnalysis(fn, info, ctx).run();
+      if (info.task || info.stampLocals.length > 0) ctx.functions.set(fn.node, info);
     },
   });
-  if (found.length === 0 && ctx.asyncFunctions.size === 0) return;
+  if (found.length === 0 && ctx.functions.size === 0) return;
 
   program.traverse(buildVisitor(ctx, templates));
   const cells = declareCells(found, templates);

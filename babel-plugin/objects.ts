@@ -111,9 +111,13 @@ function recordWrite(
   const dep = chosenDependency(ctx, path.node);
   const checkTask = dep?.readerTask ?? task;
   const record = dep && checkTask ? tpl.wroteFrom(entry, object, key, site, checkTask, dep.stamp, checkKind(dep), name()) : tpl.wrote(entry, object, key, site, task);
+  const flowChecks = (ctx.writeFlows.get(path.node) ?? []).flatMap((flow) => {
+    const flowTask = flow.readerTask ?? task;
+    return flowTask ? [tpl.checkWroteFlows(entry, ctx.t.cloneNode(object), ctx.t.cloneNode(key), site, flowTask, flow.flows, checkKind(flow), name())] : [];
+  });
   // `o.x ??= v` writes only when it evaluates v: record it there, as v is stored (as for a variable).
   const logical = path.isAssignmentExpression() && ['&&=', '||=', '??='].includes(path.node.operator);
-  followWith(logical ? path.get('right') as NodePath : path, ctx, [record]);
+  followWith(logical ? path.get('right') as NodePath : path, ctx, [...flowChecks, record]);
 }
 
 /** `o.x = v`, `o[k] op= v`, `o.x++`, `delete o.x`: a property write. */

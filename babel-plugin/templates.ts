@@ -1,5 +1,5 @@
 import type { types as BabelTypes } from '@babel/core';
-import type { Types } from './context';
+import type { ParameterTake, ReadStamp, Types } from './context';
 
 /**
  * Builders for every piece of code the plugin generates, in one place. Each mirrors one entry of the
@@ -83,25 +83,22 @@ export class Templates {
    * `version = runtime.v(location), awaits = task.q`: remember what a read about to happen sees.
    * `location` is a variable's cell, or `locate(...)` for a property or an entry.
    */
-  stamp(
-    location: BabelTypes.Expression,
-    task: BabelTypes.Identifier,
-    stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier },
-  ): BabelTypes.SequenceExpression {
+  stamp(location: BabelTypes.Expression, task: BabelTypes.Identifier, stamp: ReadStamp): BabelTypes.SequenceExpression {
     const t = this.t;
-    return t.sequenceExpression([
+    const expressions: BabelTypes.Expression[] = [
       t.assignmentExpression('=', t.cloneNode(stamp.version), this.call('v', [t.cloneNode(location)])),
       t.assignmentExpression('=', t.cloneNode(stamp.awaits), t.memberExpression(t.cloneNode(task), t.identifier('q'))),
-    ]);
+    ];
+    if (stamp.flow) {
+      // `flow = runtime.f(location, module, site, task)`: the read's value leaves the function.
+      const again = stamp.location ? t.cloneNode(stamp.location) : t.cloneNode(location);
+      expressions.push(t.assignmentExpression('=', t.cloneNode(stamp.flow), this.call('f', [again, t.cloneNode(this.module), this.num(stamp.site), t.cloneNode(task)])));
+    }
+    return t.sequenceExpression(expressions);
   }
 
   /** `(version = runtime.v(cell), awaits = task.q, read)`: remember what a read saw. */
-  stampedRead(
-    location: BabelTypes.Expression,
-    task: BabelTypes.Identifier,
-    stamp: { version: BabelTypes.Identifier; awaits: BabelTypes.Identifier },
-    read: BabelTypes.Expression,
-  ): BabelTypes.SequenceExpression {
+  stampedRead(location: BabelTypes.Expression, task: BabelTypes.Identifier, stamp: ReadStamp, read: BabelTypes.Expression): BabelTypes.SequenceExpression {
     const sequence = this.stamp(location, task, stamp);
     sequence.expressions.push(read);
     return sequence;
@@ -137,6 +134,66 @@ export class Templates {
     ]);
   }
 
+  private list(ids: BabelTypes.Identifier[]): BabelTypes.ArrayExpression {
+    return this.t.arrayExpression(ids.map((id) => this.t.cloneNode(id)));
+  }
+
+  /** `runtime.h(value, [flows...], task)`: a function returns `value`, handing on the flows it is computed from. */
+  handReturn(value: BabelTypes.Expression, sources: BabelTypes.Identifier[], task: BabelTypes.Identifier | null): BabelTypes.Expression {
+    return this.call('h', [value, this.list(sources), ...(task ? [this.t.cloneNode(task)] : [])]);
+  }
+
+  /** `runtime.pa(value, index, [flows...])`: argument `index` hands on the flows it is computed from. */
+  handArgument(value: BabelTypes.Expression, index: number, sources: BabelTypes.Identifier[]): BabelTypes.Expression {
+    return this.call('pa', [value, this.num(index), this.list(sources)]);
+  }
+
+  /** `local = runtime.tr(value)`, or `runtime.tw(task, value)` after an await: take the flows handed with a call's result. */
+  takeResult(local: BabelTypes.Identifier, value: BabelTypes.Identifier, awaitedBy: BabelTypes.Identifier | null): BabelTypes.Expression {
+    const t = this.t;
+    const take = awaitedBy ? this.call('tw', [t.cloneNode(awaitedBy), t.cloneNode(value)]) : this.call('tr', [t.cloneNode(value)]);
+    return t.assignmentExpression('=', t.cloneNode(local), take);
+  }
+
+  /** `runtime.kf(cell, site, task, value, flows, kind)`: check a variable write against the flows it is computed from. */
+  checkFlows(cell: BabelTypes.Identifier, site: number, task: BabelTypes.Identifier, value: BabelTypes.Expression, flows: BabelTypes.Identifier, kind: number): BabelTypes.Expression {
+    const t = this.t;
+    return this.call('kf', [t.cloneNode(cell), this.num(site), t.cloneNode(task), value, t.cloneNode(flows), this.num(kind)]);
+  }
+
+  /** `runtime.cf(entry, object, key, module, site, task, flows, kind, name)`: the same for a property or an entry, once written. */
+  checkWroteFlows(
+    entry: boolean, object: BabelTypes.Expression, key: BabelTypes.Expression, site: number, task: BabelTypes.Identifier,
+    flows: BabelTypes.Identifier, kind: number, name: string,
+  ): BabelTypes.Expression {
+    const t = this.t;
+    return this.call('cf', [
+      this.num(entry ? 1 : 0), object, key, t.cloneNode(this.module), this.num(site), t.cloneNode(task), t.cloneNode(flows), this.num(kind), t.stringLiteral(name),
+    ]);
+  }
+
+  /** `local = runtime.tp(index, name)`: the flows the caller handed with a parameter. */
+  private takeParameters(takes: ParameterTake[]): BabelTypes.Statement[] {
+    const t = this.t;
+    return takes.map(({ index, name, local }) =>
+      t.expressionStatement(t.assignmentExpression('=', t.cloneNode(local), this.call('tp', [this.num(index), t.identifier(name)]))));
+  }
+
+  private declareLocals(locals: BabelTypes.Identifier[]): BabelTypes.Statement[] {
+    const t = this.t;
+    return locals.length === 0 ? [] : [t.variableDeclaration('var', locals.map((id) => t.variableDeclarator(t.cloneNode(id))))];
+  }
+
+  /**
+   * What an instrumented synchronous function starts with: its locals, its task when it needs one
+   * (`runtime.s()`), the flows of its parameters.
+   */
+  syncPrologue(task: BabelTypes.Identifier | null, locals: BabelTypes.Identifier[], takes: ParameterTake[]): BabelTypes.Statement[] {
+    const t = this.t;
+    const enter = task ? [t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(task), this.call('s', []))])] : [];
+    return [...this.declareLocals(locals), ...enter, ...this.takeParameters(takes)];
+  }
+
   /** `runtime.r(task, await runtime.a(task, task.n, argument, module, site))` */
   awaited(task: BabelTypes.Identifier, site: number, suspend: (argument: BabelTypes.Expression) => BabelTypes.Expression, argument: BabelTypes.Expression): BabelTypes.Expression {
     const t = this.t;
@@ -159,18 +216,20 @@ export class Templates {
 
   /**
    * The body of an instrumented async function: enter a task (`e(true)` for an async generator, whose
-   * body runs only when its consumer asks), run, leave it however the body ends.
+   * body runs only when its consumer asks), take the flows of its parameters, run, leave the task
+   * however the body ends. `body` stays the same array (paths into it stay valid), now in the `try`.
    */
-  asyncBody(task: BabelTypes.Identifier, stampLocals: BabelTypes.Identifier[], body: BabelTypes.Statement[], generator: boolean): BabelTypes.Statement[] {
+  asyncBody(task: BabelTypes.Identifier, locals: BabelTypes.Identifier[], takes: ParameterTake[], body: BabelTypes.Statement[], generator: boolean): BabelTypes.Statement[] {
     const t = this.t;
-    const out: BabelTypes.Statement[] = [];
-    if (stampLocals.length > 0) {
-      out.push(t.variableDeclaration('var', stampLocals.map((id) => t.variableDeclarator(t.cloneNode(id)))));
-    }
-    out.push(
+    body.unshift(...this.takeParameters(takes));
+    return [
+      ...this.declareLocals(locals),
       t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(task), this.call('e', generator ? [t.booleanLiteral(true)] : []))]),
-      t.tryStatement(t.blockStatement(body), null, t.blockStatement([t.expressionStatement(this.call('x', [t.cloneNode(task)]))])),
-    );
-    return out;
+      t.tryStatement(
+        t.blockStatement(body),
+        null,
+        t.blockStatement([t.expressionStatement(this.call('x', [t.cloneNode(task)]))]),
+      ),
+    ];
   }
 }

@@ -1,6 +1,6 @@
 import type { NodePath, Visitor, types as BabelTypes } from '@babel/core';
 import { checkKind, sharedVariableAt, type InstrumentContext, type SharedVariable } from './context';
-import { statementBeforeLabels } from './functions';
+import { enclosingUnit, statementBeforeLabels } from './functions';
 import { claim, followWith, generated, stampBefore, taskAt, type Handler } from './handler';
 import { instrumentEntryCall, instrumentMemberWrite, stampMemberRead, stampObjectRead } from './objects';
 import { keepName } from './preserve';
@@ -19,16 +19,29 @@ function prependToBody(path: NodePath<BabelTypes.Loop>, statements: BabelTypes.S
   else path.node.body = { type: 'BlockStatement', body: [...statements, body], directives: [] } as BabelTypes.BlockStatement;
 }
 
-/** `value`, checked first against every read the write of `variable` at `site` depends on. */
+/** `value`, checked first against every read the write of `variable` at `site` depends on, and every flow handed to it. */
 function checkedValue(
   ctx: InstrumentContext, tpl: Templates, variable: SharedVariable, site: number, task: BabelTypes.Identifier | null,
   write: BabelTypes.Node, value: BabelTypes.Expression,
 ): BabelTypes.Expression {
   const deps = ctx.writeDependencies.get(write) ?? [];
-  return deps.reduce((v, dep) => {
+  const checked = deps.reduce((v, dep) => {
     const checkTask = dep.readerTask ?? task;
     return checkTask ? tpl.check(variable.cell, site, checkTask, v, dep.stamp, checkKind(dep)) : v;
   }, value);
+  return (ctx.writeFlows.get(write) ?? []).reduce((v, dep) => {
+    const checkTask = dep.readerTask ?? task;
+    return checkTask ? tpl.checkFlows(variable.cell, site, checkTask, v, dep.flows, checkKind(dep)) : v;
+  }, checked);
+}
+
+/**
+ * The task a write is recorded as made by: a callback's write computed from what the function that
+ * made it read is that function's task's (as its check is), else the task of the code it is in.
+ */
+function writerTask(ctx: InstrumentContext, write: BabelTypes.Node, task: BabelTypes.Identifier | null): BabelTypes.Identifier | null {
+  const deps: { readerTask?: BabelTypes.Identifier }[] = [...(ctx.writeDependencies.get(write) ?? []), ...(ctx.writeFlows.get(write) ?? [])];
+  return deps.find((dep) => dep.readerTask)?.readerTask ?? task;
 }
 
 /** `x = v`, `x op= v`, `x ??= v`, `o.x = v` and destructuring assignments to shared locations. */
@@ -50,7 +63,7 @@ function instrumentVariableAssignment(path: NodePath<BabelTypes.AssignmentExpres
   const read: BabelTypes.Expression = implicit && task ? tpl.stampedRead(variable.cell, task, implicit, t.identifier(name)) : t.identifier(name);
   const checked = (value: BabelTypes.Expression) => checkedValue(ctx, tpl, variable, site, task, node, value);
   const store = (value: BabelTypes.Expression): BabelTypes.AssignmentExpression =>
-    generated(ctx, t.assignmentExpression('=', t.identifier(name), tpl.write(variable.cell, site, task, checked(value))));
+    generated(ctx, t.assignmentExpression('=', t.identifier(name), tpl.write(variable.cell, site, writerTask(ctx, node, task), checked(value))));
 
   const operator = node.operator;
   if (operator === '=') {
@@ -85,7 +98,7 @@ const instrumentUpdate: Handler<BabelTypes.UpdateExpression> = (path, ctx, tpl) 
   const task = taskAt(path, ctx);
   const site = ctx.sites.add(path.node);
   // `if (n < max) { await f(); n++ }`: the update may be made under a stale check.
-  const write = tpl.write(variable.cell, site, task, checkedValue(ctx, tpl, variable, site, task, path.node, ctx.t.numericLiteral(0)));
+  const write = tpl.write(variable.cell, site, writerTask(ctx, path.node, task), checkedValue(ctx, tpl, variable, site, task, path.node, ctx.t.numericLiteral(0)));
   // A later write may depend on the value read here (`const old = x++`): stamp the whole update,
   // since its argument must stay a plain identifier.
   const stamp = ctx.readStamps.get(argument);
@@ -109,7 +122,15 @@ const stampRead: Handler<BabelTypes.Identifier> = (path, ctx, tpl) => {
   const variable = sharedVariableAt(ctx, path, path.node.name);
   const task = taskAt(path, ctx);
   if (!variable || !task) return;
-  if (path.parentPath.isObjectProperty({ shorthand: true })) path.parentPath.node.shorthand = false;
+  if (path.parentPath.isObjectProperty({ shorthand: true })) {
+    const property = path.parentPath.node;
+    property.shorthand = false;
+    // `{ __proto__ }` defines an own property; `{ __proto__: v }` would set the prototype.
+    if (path.node.name === '__proto__') {
+      property.computed = true;
+      property.key = ctx.t.stringLiteral('__proto__');
+    }
+  }
   stampBefore(path, ctx, tpl, variable.cell, task, stamp);
 };
 
@@ -121,13 +142,40 @@ function stampAround(path: NodePath, ctx: InstrumentContext, original: BabelType
   path.replaceWith(generated(ctx, wrap(path.node as BabelTypes.Expression)));
 }
 
-/** Calls: a Map or Set entry written or read, and a stamped read the call begins with. */
+/** Calls: a Map or Set entry written or read, and a stamped read the call begins with; flows handed to it and taken from it. */
 const instrumentCall: Handler<BabelTypes.CallExpression | BabelTypes.OptionalCallExpression> = (path, ctx, tpl) => {
   const original = path.node;
+  for (const { index, sources } of ctx.argumentFlows.get(original) ?? []) {
+    original.arguments[index] = tpl.handArgument(original.arguments[index] as BabelTypes.Expression, index, sources);
+  }
+  ctx.argumentFlows.delete(original);
   instrumentEntryCall(path, ctx, tpl);
   if (path.node === original) stampObjectRead(path, ctx, tpl);
   stampAround(path, ctx, original);
+  takeCarried(path, ctx, tpl, original, null);
 };
+
+/** A call's result (or an awaited call's) that may carry flows: take them into the carrier's local, right after. */
+function takeCarried(path: NodePath, ctx: InstrumentContext, tpl: Templates, original: BabelTypes.Node, awaitedBy: BabelTypes.Identifier | null): void {
+  const local = ctx.carriers.get(original);
+  if (!local) return;
+  ctx.carriers.delete(original);
+  followWith(path, ctx, (result) => [tpl.takeResult(local, result, awaitedBy)]);
+}
+
+/** `return value` hands on the flows `value` is computed from (an async function's, on its task). */
+const handOnReturn: Handler<BabelTypes.ReturnStatement> = (path, ctx, tpl) => {
+  const sources = ctx.returnFlows.get(path.node);
+  if (!sources || !path.node.argument) return;
+  ctx.returnFlows.delete(path.node);
+  path.node.argument = tpl.handReturn(path.node.argument, sources, asyncTaskAt(path, ctx));
+};
+
+/** The task of the async function `path` runs in (not a synchronous function's). */
+function asyncTaskAt(path: NodePath, ctx: InstrumentContext): BabelTypes.Identifier | null {
+  const unit = enclosingUnit(path);
+  return unit?.isFunction() && unit.node.async ? taskAt(path, ctx) : null;
+}
 
 /** `delete o.x` writes o.x. */
 const instrumentDelete: Handler<BabelTypes.UnaryExpression> = (path, ctx, tpl) => {
@@ -138,9 +186,11 @@ const instrumentDelete: Handler<BabelTypes.UnaryExpression> = (path, ctx, tpl) =
 /** Every `await` is where the task yields to others and later resumes. */
 const instrumentAwait: Handler<BabelTypes.AwaitExpression> = (path, ctx, tpl) => {
   const task = taskAt(path, ctx);
+  const original = path.node;
   if (!task || !claim(path, ctx)) return;
-  const site = ctx.sites.add(path.node);
-  path.replaceWith(tpl.awaited(task, site, (arg) => generated(ctx, ctx.t.awaitExpression(arg)), path.node.argument));
+  const site = ctx.sites.add(original);
+  path.replaceWith(tpl.awaited(task, site, (arg) => generated(ctx, ctx.t.awaitExpression(arg)), original.argument));
+  takeCarried(path, ctx, tpl, original, task);
 };
 
 /** In an async generator, `yield` suspends the task like an await. */
@@ -161,7 +211,7 @@ const instrumentYield: Handler<BabelTypes.YieldExpression> = (path, ctx, tpl) =>
 
 /** A rejected await resumes the task in a catch or finally block, not after the await. */
 const resumeInHandlers: Handler<BabelTypes.TryStatement> = (path, ctx, tpl) => {
-  const task = taskAt(path, ctx);
+  const task = asyncTaskAt(path, ctx);
   if (!task || !claim(path, ctx)) return;
   const { handler, finalizer } = path.node;
   handler?.body.body.unshift(tpl.resume(task));
@@ -190,16 +240,34 @@ const instrumentForInOf: Handler<BabelTypes.ForOfStatement | BabelTypes.ForInSta
   }
 };
 
-/** An async function is a task: entered on call, left however its body ends. */
-const instrumentAsyncFunction: Handler<BabelTypes.Function> = (path, ctx, tpl) => {
-  const info = ctx.asyncFunctions.get(path.node);
+/**
+ * An async function is a task: entered on call, left however its body ends. A synchronous one that
+ * hands flows on declares their locals (and its task, when its stamps need one). Both take the
+ * flows handed with their parameters first.
+ */
+const instrumentFunction: Handler<BabelTypes.Function> = (path, ctx, tpl) => {
+  const { node } = path;
+  const returned = ctx.returnFlows.get(node);
+  if (returned && node.body.type !== 'BlockStatement') {
+    // `() => value`: the expression body is what it returns.
+    node.body = tpl.handReturn(node.body, returned, null);
+    ctx.returnFlows.delete(node);
+  }
+  const info = ctx.functions.get(node);
   if (!info || !claim(path, ctx)) return;
   const fn: NodePath<BabelTypes.Function> = path;
   fn.ensureBlock();
-  const body = path.node.body as BabelTypes.BlockStatement;
-  const statements = tpl.asyncBody(info.task, info.stampLocals, body.body, path.node.generator === true);
-  statements.forEach((s) => generated(ctx, s));
-  body.body = statements;
+  const body = node.body as BabelTypes.BlockStatement;
+  if (node.async) {
+    const statements = tpl.asyncBody(info.task!, info.stampLocals, info.parameterTakes, body.body, node.generator === true);
+    statements.forEach((s) => generated(ctx, s));
+    body.body = statements;
+  } else {
+    // In place: paths into the body stay valid (cells are declared through them afterwards).
+    const prologue = tpl.syncPrologue(info.task, info.stampLocals, info.parameterTakes);
+    prologue.forEach((s) => generated(ctx, s));
+    body.body.unshift(...prologue);
+  }
 };
 
 export function buildVisitor(ctx: InstrumentContext, tpl: Templates): Visitor {
@@ -216,8 +284,9 @@ export function buildVisitor(ctx: InstrumentContext, tpl: Templates): Visitor {
     AwaitExpression: on(instrumentAwait),
     YieldExpression: on(instrumentYield),
     TryStatement: on(resumeInHandlers),
+    ReturnStatement: on(handOnReturn),
     ForOfStatement: on(instrumentForInOf),
     ForInStatement: on(instrumentForInOf),
-    Function: on(instrumentAsyncFunction),
+    Function: on(instrumentFunction),
   } as Visitor;
 }

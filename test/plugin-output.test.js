@@ -1,7 +1,10 @@
 'use strict';
 // What the plugin instruments, as data: code in, and what the output must contain. The runtime
 // calls are counted by name (`c` declares a location, `w` writes, `k` checks a dependent write,
-// `v` stamps a read, `a`/`r` wrap an await, `e`/`x` enter and leave an async function).
+// `v` stamps a read, `a`/`r` wrap an await, `e`/`x` enter and leave an async function; across
+// functions: `f` captures a read that leaves its function, `h` hands a return value's flows on,
+// `tr`/`tw` take them after a call or an awaited call, `pa`/`tp` hand an argument's to a parameter,
+// `kf` checks a write against them, `s` gives a synchronous function a task).
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
 const { transformSync } = require('@babel/core');
@@ -15,7 +18,7 @@ function untransformed(code) {
 }
 function calls(output) {
   const counts = {};
-  for (const [, fn] of output.matchAll(/_asyncrace\.([a-z])\(/g)) counts[fn] = (counts[fn] ?? 0) + 1;
+  for (const [, fn] of output.matchAll(/_asyncrace\.([a-z]+)\(/g)) counts[fn] = (counts[fn] ?? 0) + 1;
   return counts;
 }
 function cells(output) {
@@ -43,7 +46,8 @@ const cases = [
     name: 'a local captured and written by a nested function is a location',
     code: 'async function total(items) { let sum = 0; await Promise.all(items.map(async (i) => { sum += await i; })); return sum; }',
     cells: ['sum'],
-    calls: { c: 1, e: 2, x: 2, a: 2, r: 2, w: 1, k: 1, v: 1, m: 1 },
+    // The second stamp is `return sum`: the value leaves the function (`f`, `h`).
+    calls: { c: 1, e: 2, x: 2, a: 2, r: 2, w: 1, k: 1, v: 2, f: 1, h: 1, m: 1 },
   },
   {
     name: 'a local captured only for reading is not a location',
@@ -58,9 +62,27 @@ const cases = [
   },
   {
     name: 'a write that does not use the earlier read is not checked',
-    code: "let status = 'idle';\nasync function run() { const s = status; await io(); status = 'done'; return s; }",
+    code: "let status = 'idle';\nasync function run() { const s = status; await io(); status = 'done'; console.log(s); }",
     calls: { w: 1 },
     absent: ['k', 'v'],
+  },
+  {
+    name: 'a read returned from a function is handed on; a write from a parameter is checked against what it carries',
+    code: 'let balance = 0;\nfunction get() { return balance; }\nfunction put(value) { balance = value; }',
+    calls: { s: 2, f: 1, h: 1, tp: 1, kf: 1, w: 1 },
+    absent: ['e', 'k'],
+  },
+  {
+    name: 'a call result carries flows through locals into the arguments of the next call',
+    code: 'async function credit(n) { const b = await get(); await io(); await put(b + n); }\nfunction get() {}\nfunction put() {}',
+    calls: { tw: 1, pa: 1, tp: 1 },
+    absent: ['tr', 'h'],
+  },
+  {
+    name: 'calls reached through globals hand nothing on and take nothing',
+    code: 'let x = 0;\nasync function f() { const v = x; await io(); console.log(v); x = Math.max(v, 1); return setTimeout(() => v); }',
+    calls: { k: 1 },
+    absent: ['pa', 'tr', 'tw', 'h', 'f'],
   },
   {
     name: 'x = x + 1 with no await in between needs no stamp',

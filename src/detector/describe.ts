@@ -10,7 +10,7 @@ const KINDS: readonly RaceKind[] = ['lost-update', 'stale-check'];
 /** One stale write as the runtime saw it, before it is put into words. */
 export interface StaleWrite {
   readonly location: Location;
-  /** The module of the write (and of the read: dependencies are found within one function). */
+  /** The module of the write (and of the read, unless `readModule` says otherwise). */
   readonly module: ModuleSites | undefined;
   readonly writeSite: number;
   readonly task: Task;
@@ -22,6 +22,8 @@ export interface StaleWrite {
   /** The target as the write spells it (`this.balance`); a variable's own name when undefined. */
   readonly name: string | undefined;
   readonly type: TargetType;
+  /** Set when the read was handed on from another function (see flows.ts): its module and turn. */
+  readonly handedOn?: { readonly module: ModuleSites | undefined; readonly turn: number; readonly reader: Task };
 }
 
 /**
@@ -43,11 +45,13 @@ export function raceId(kind: RaceKind, target: string, readSite: string, writeSi
 
 /** The `race` object of the report line for a stale write. */
 export function describeRace(stale: StaleWrite): Race {
-  const { location, module, task, other, readVersion, awaitsAtRead } = stale;
+  const { location, module, task, other, readVersion, awaitsAtRead, handedOn } = stale;
   const kind = KINDS[stale.kind] ?? 'lost-update';
-  const read = siteOf(module, stale.readSite);
+  const read = siteOf(handedOn ? handedOn.module : module, stale.readSite);
   const write = siteOf(module, stale.writeSite);
-  const awaited = task.awaitAfter(awaitsAtRead);
+  const awaited = handedOn
+    ? (logicalTask(task).awaitSince(handedOn.turn) ?? logicalTask(handedOn.reader).awaitSince(handedOn.turn))
+    : task.awaitAfter(awaitsAtRead);
   const self = logicalTask(task).id;
   const target: Race['target'] =
     location instanceof VariableLocation

@@ -30,8 +30,11 @@ export class Reporter {
     return this.logger;
   }
 
-  /** The first occurrence of a race; `ignored` when an `asyncrace-ignore` comment covers its write. */
-  report(race: Race, ignored = false): void {
+  /**
+   * The first occurrence of a race; `ignored` when an `asyncrace-ignore` comment covers its write,
+   * `inferred` when its read was linked to the write through a call (the message says so).
+   */
+  report(race: Race, ignored = false, inferred = false): void {
     if (this.seen.has(race.id)) {
       this.repeat(race.id);
       return;
@@ -42,7 +45,7 @@ export class Reporter {
     this.seen.set(race.id, { race, count: 1, suppressed });
     this.hookExit();
     if (suppressed) return;
-    this.log().warn({ race }, raceMessage(race));
+    this.log().warn({ race }, raceMessage(race, inferred));
     flagRaceForCli();
   }
 

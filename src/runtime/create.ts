@@ -2,9 +2,10 @@ import { describeRace, raceKey, type StaleWrite } from '../detector/describe';
 import { Location, VariableLocation } from '../detector/location';
 import { collectionKind, entryLocation, propertyLocation, quietGet } from '../detector/object-locations';
 import type { TargetType } from '../detector/race';
+import { Flow, handArgument, handReturn, staleFlowWriter, takeArgument, takeAwaited, takeReturn, type FlowSources } from '../detector/flows';
 import { CONDITION, staleWriter } from '../detector/stale-read';
 import { Reporter } from '../reporter';
-import { currentTask, enterTask, leaveTask, resumeTask, suspendTask, type Task } from '../tracker/tasks';
+import { currentTask, currentTurn, enterTask, leaveTask, resumeTask, suspendTask, syncTask, type Task } from '../tracker/tasks';
 import { isIgnoredSite, registerModule, type ModuleSites } from './modules';
 
 /**
@@ -16,18 +17,22 @@ import { isIgnoredSite, registerModule, type ModuleSites } from './modules';
 export function createRuntime() {
   const reporter = new Reporter();
   let enabled = true;
+  /** `race.id` of races found through a hand-off, whose read may be in another module than the write. */
+  const handedOnIds = new Map<string, string>();
 
   /** The first occurrence of a race is described and logged; repeats are only counted. */
   function report(stale: StaleWrite): void {
-    const key = raceKey(stale);
-    const known = stale.module?.raceIds.get(key);
+    const { handedOn } = stale;
+    const key = handedOn ? `${handedOn.module?.file}\0${stale.readSite}\0${stale.module?.file}\0${stale.writeSite}\0${stale.kind}` : undefined;
+    const known = key === undefined ? stale.module?.raceIds.get(raceKey(stale)) : handedOnIds.get(key);
     if (known !== undefined) {
       reporter.repeat(known);
       return;
     }
     const race = describeRace(stale);
-    stale.module?.raceIds.set(key, race.id);
-    reporter.report(race, isIgnoredSite(stale.module, stale.writeSite));
+    if (key === undefined) stale.module?.raceIds.set(raceKey(stale), race.id);
+    else handedOnIds.set(key, race.id);
+    reporter.report(race, isIgnoredSite(stale.module, stale.writeSite), handedOn !== undefined);
   }
 
   /** Report the write if the read it depends on (version and await count stamped then) went stale. */
@@ -44,6 +49,26 @@ export function createRuntime() {
     }
   }
 
+  /** Report the write if a read handed on to it (see flows.ts) went stale. */
+  function checkFlows(
+    location: Location | undefined, module: ModuleSites | undefined, site: number, task: Task,
+    flows: readonly Flow[] | undefined, kind: number, target: () => [string | undefined, TargetType],
+  ): void {
+    if (location === undefined || flows === undefined) return;
+    try {
+      for (const flow of flows) {
+        const other = staleFlowWriter(location, flow, task);
+        if (other === undefined) continue;
+        const handedOn = { module: flow.module, turn: flow.turn, reader: flow.task };
+        const [name, type] = target();
+        report({ location, module, writeSite: site, task, other, readVersion: flow.version, awaitsAtRead: 0, readSite: flow.site, kind: kind & CONDITION, name, type, handedOn });
+        return;
+      }
+    } catch {
+      // As in check: never let the detector change what the program does.
+    }
+  }
+
   /** A write of a property or an entry from a stamped read: checked if it wrote the location read, then recorded. */
   function writtenFrom(
     location: Location | undefined, read: Location | undefined, module: ModuleSites | undefined, site: number, task: Task,
@@ -54,8 +79,11 @@ export function createRuntime() {
     location.written(task, module, site);
   }
 
-  function entryType(collection: unknown): TargetType {
-    return collectionKind(collection) === 'set' ? 'set-member' : 'map-entry';
+  /** How a write of an entry names its target: a `delete` names both spellings, Map's first (see the plugin's targetName). */
+  function entryTarget(collection: unknown, name: string): [string, TargetType] {
+    const type: TargetType = collectionKind(collection) === 'set' ? 'set-member' : 'map-entry';
+    const [mapName, setName = mapName] = name.split('\0');
+    return [type === 'set-member' ? setName : mapName, type];
   }
 
   function propertyType(object: unknown): TargetType {
@@ -120,14 +148,44 @@ export function createRuntime() {
       read: Location | undefined, version: number | undefined, awaits: number | undefined, readSite: number, kind: number, name: string,
     ): void {
       if (!enabled) return;
-      const target = (): [string, TargetType] => {
-        const type = entryType(collection);
-        // A `delete` names both spellings, Map's first (see the plugin's targetName).
-        const [mapName, setName = mapName] = name.split('\0');
-        return [type === 'set-member' ? setName : mapName, type];
-      };
-      writtenFrom(entryLocation(collection, key, false), read, module, site, task, version, awaits, readSite, kind, target);
+      writtenFrom(entryLocation(collection, key, false), read, module, site, task, version, awaits, readSite, kind, () => entryTarget(collection, name));
     },
+    /** A read whose value leaves its function: what it saw, to hand on with the value. */
+    f(location: Location | undefined, module: ModuleSites | undefined, site: number, task: Task): Flow | undefined {
+      return enabled && location !== undefined ? new Flow(location, location.version, currentTurn(), module, site, task) : undefined;
+    },
+    /** A function returns `value`, computed from `sources` (`task`: an async function's); returns it unchanged. */
+    h<T>(value: T, sources: FlowSources, task?: Task): T {
+      if (enabled) handReturn(value, sources, task);
+      return value;
+    },
+    /** The flows handed with `value`, just returned by a synchronous call. */
+    tr: takeReturn,
+    /** The flows handed with `value`, just awaited from an async call. */
+    tw: takeAwaited,
+    /** Argument `index`, `value`, is computed from `sources`: hand them to the callee; returns the value. */
+    pa<T>(value: T, index: number, sources: FlowSources): T {
+      if (enabled) handArgument(value, index, sources);
+      return value;
+    },
+    /** The flows handed with parameter `index`, holding `value`. */
+    tp: takeArgument,
+    /** Before a variable write computed from values handed on: report it if a read they carry went stale. */
+    kf<T>(location: VariableLocation | undefined, site: number, task: Task, value: T, flows: readonly Flow[] | undefined, kind: number): T {
+      if (enabled && location !== undefined) checkFlows(location, location.module, site, task, flows, kind, () => [undefined, 'variable']);
+      return value;
+    },
+    /** After a property (`entry` 0) or entry (1) write computed from values handed on, before it is recorded: the same. */
+    cf(
+      entry: number, object: unknown, key: unknown, module: ModuleSites | undefined, site: number, task: Task,
+      flows: readonly Flow[] | undefined, kind: number, name: string,
+    ): void {
+      if (!enabled || flows === undefined) return;
+      if (entry) checkFlows(entryLocation(object, key, false), module, site, task, flows, kind, () => entryTarget(object, name));
+      else checkFlows(propertyLocation(object, key, false), module, site, task, flows, kind, () => [name, propertyType(object)]);
+    },
+    /** A synchronous function that hands reads on starts: returns its task. */
+    s: syncTask,
     /** An async function starts: returns its task. */
     e: enterTask,
     /** The task is about to await `value`; returns it unchanged. */

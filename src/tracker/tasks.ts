@@ -19,8 +19,12 @@ export class Task {
   last: Task | null = null;
   /** Set when the task was awaited as soon as it was started: it is then part of that task. */
   joined: Task | null = null;
+  /** What the async function handed to its caller with its return value (see detector/flows.ts). */
+  out: unknown = null;
   private awaitModules: (ModuleSites | undefined)[] | null = null;
   private awaitSites: number[] | null = null;
+  /** The turn (see `currentTurn`) each remembered await began. */
+  private awaitTurns: number[] | null = null;
 
   constructor(readonly id: number) {}
 
@@ -28,10 +32,12 @@ export class Task {
     if (this.awaitSites === null) {
       this.awaitModules = new Array(AWAIT_HISTORY);
       this.awaitSites = new Array(AWAIT_HISTORY);
+      this.awaitTurns = new Array(AWAIT_HISTORY);
     }
     const slot = this.q % AWAIT_HISTORY;
     this.awaitModules![slot] = module;
     this.awaitSites[slot] = site;
+    this.awaitTurns![slot] = turns;
   }
 
   /** The first await passed after the task had passed `awaitsBefore` awaits (or the oldest remembered). */
@@ -41,6 +47,16 @@ export class Task {
     const slot = wanted % AWAIT_HISTORY;
     return { module: this.awaitModules![slot], site: this.awaitSites[slot] };
   }
+
+  /** The first remembered await the task began at or after `turn`. */
+  awaitSince(turn: number): { module: ModuleSites | undefined; site: number } | undefined {
+    if (this.awaitSites === null) return undefined;
+    for (let i = Math.max(1, this.q - AWAIT_HISTORY + 1); i <= this.q; i++) {
+      const slot = i % AWAIT_HISTORY;
+      if (this.awaitTurns![slot] >= turn) return { module: this.awaitModules![slot], site: this.awaitSites[slot] };
+    }
+    return undefined;
+  }
 }
 
 /** Code that runs outside any async function: module top level, timers, event callbacks. */
@@ -48,6 +64,12 @@ const MAIN_TASK = new Task(0);
 
 let nextId = 1;
 let current: Task | null = null;
+/** Awaits begun by any task so far: a read and a write in the same turn had no await anywhere between. */
+let turns = 0;
+
+export function currentTurn(): number {
+  return turns;
+}
 
 export function currentTask(): Task {
   return current ?? MAIN_TASK;
@@ -88,6 +110,7 @@ export function suspendTask(task: Task, startedBefore: number, module: ModuleSit
   if (task.n === startedBefore + 1 && task.last !== null && task.last.joined === null) task.last.joined = task;
   task.q++;
   task.recordAwait(module, site);
+  turns++;
   if (current === task) current = task.prev;
 }
 
@@ -97,6 +120,14 @@ export function resumeTask(task: Task): void {
     task.prev = current;
     current = task;
   }
+}
+
+/**
+ * A synchronous function that hands reads on (see detector/flows.ts) starts: it runs in the current
+ * task, or — called by the event loop, as a timer or `.then()` callback — starts a task of its own.
+ */
+export function syncTask(): Task {
+  return current ?? new Task(nextId++);
 }
 
 /** The async function returned or threw. */
