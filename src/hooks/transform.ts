@@ -20,26 +20,41 @@ function loadBabel(): NonNullable<typeof babel> {
 
 /**
  * Instruments one file's source. `retainLines` keeps every statement on its original line, so the
- * program's own stack traces and error messages still point at the lines the user wrote. A file
- * Babel cannot parse is returned as it is: Node then reports its own SyntaxError for it.
+ * program's own stack traces and error messages still point at the lines the user wrote. On top of
+ * that, Babel's `experimental_preserveFormat` prints every node the plugin did not change from the
+ * original text (it needs the parser's tokens), so a line the instrumentation did not touch comes out
+ * byte for byte as written: its columns in stack traces, and the `Function.prototype.toString()` of
+ * functions the plugin left alone, stay the user's. (Its `createParenthesizedExpressions` parser
+ * option is not used: the plugin does not know ParenthesizedExpression nodes; parentheses are kept
+ * from `extra.parenthesized` instead.) The option is experimental, so if generating with it throws,
+ * the file is generated once more in Babel's own format. A file Babel cannot parse is returned as it
+ * is: Node then reports its own SyntaxError for it.
  */
 export function instrumentSource(code: string, filename: string, format: ModuleFormat = 'commonjs'): string {
   const { transformSync, plugin } = loadBabel();
   const esm = format === 'module';
-  let result;
-  try {
-    result = transformSync(code, {
+  const transform = (preserveFormat: boolean) =>
+    transformSync(code, {
       filename,
       babelrc: false,
       configFile: false,
       sourceType: esm ? 'module' : 'script',
       retainLines: true,
       compact: false,
-      parserOpts: { allowReturnOutsideFunction: !esm },
+      parserOpts: { allowReturnOutsideFunction: !esm, tokens: preserveFormat },
+      // Not in @types/babel__core's GeneratorOptions yet.
+      generatorOpts: { experimental_preserveFormat: preserveFormat } as Babel.GeneratorOptions,
       plugins: [[plugin, { runtime: esm ? pathToFileURL(RUNTIME).href : RUNTIME, moduleType: esm ? 'esm' : 'cjs' }]],
     });
+  let result;
+  try {
+    result = transform(true);
   } catch {
-    return code;
+    try {
+      result = transform(false);
+    } catch {
+      return code;
+    }
   }
   return result?.code ?? code;
 }
