@@ -26,6 +26,7 @@ function bindingKey(path: NodePath<BabelTypes.Identifier>): string {
 /** A static name for the value an expression denotes (a variable, `this`, a member path), or null. */
 export function pathKey(path: NodePath): string | null {
   if (path.isThisExpression()) return 'this';
+  if (path.isSuper()) return 'super';
   if (path.isIdentifier()) return bindingKey(path);
   if (path.isStringLiteral() || path.isNumericLiteral()) return JSON.stringify(String(path.node.value));
   if (path.isMemberExpression() || path.isOptionalMemberExpression()) {
@@ -68,7 +69,6 @@ function entryKey(collection: NodePath, key: NodePath): string | null {
  */
 export function isValueRead(path: NodePath<BabelTypes.MemberExpression | BabelTypes.OptionalMemberExpression>): boolean {
   const parent = path.parentPath;
-  if (path.get('object').isSuper()) return false;
   if ((parent.isOptionalMemberExpression() && path.key === 'object') || (parent.isOptionalCallExpression() && path.key === 'callee')) return false;
   if ((parent.isAssignmentExpression() || parent.isForXStatement()) && path.key === 'left') return false;
   if (parent.isUpdateExpression() || parent.isUnaryExpression({ operator: 'delete' })) return false;

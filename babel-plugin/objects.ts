@@ -17,7 +17,7 @@ import type { Templates } from './templates';
 
 /** Whether evaluating the expression again is unobservable and gives the same value. */
 function reusable(path: NodePath): boolean {
-  if (path.isThisExpression() || path.isStringLiteral() || path.isNumericLiteral()) return true;
+  if (path.isThisExpression() || path.isSuper() || path.isStringLiteral() || path.isNumericLiteral()) return true;
   if (!path.isIdentifier()) return false;
   const binding = path.scope.getBinding(path.node.name);
   return binding !== undefined && binding.constant;
@@ -26,6 +26,8 @@ function reusable(path: NodePath): boolean {
 /** An expression naming the value of `path` again; captures it in a temporary if needed (`set` puts the capture in place). */
 function once(path: NodePath, ctx: InstrumentContext, set: (capture: BabelTypes.Expression) => void): BabelTypes.Expression {
   const t = ctx.t;
+  // `super.x = v` writes the receiver's property (a `super.x` read is located by superHome).
+  if (path.isSuper()) return t.thisExpression();
   if (reusable(path)) return t.cloneNode(path.node as BabelTypes.Expression);
   // The scope the expression runs in: a function's own scope would hide the temporary from it.
   const scope = path.parentPath!.scope;
@@ -73,6 +75,21 @@ function quietly(path: NodePath, ctx: InstrumentContext, tpl: Templates): BabelT
 
 type Member = BabelTypes.MemberExpression | BabelTypes.OptionalMemberExpression;
 type Call = BabelTypes.CallExpression | BabelTypes.OptionalCallExpression;
+
+/**
+ * For `super.x` in a class method, static block or field initializer: the class (by a name that
+ * refers to it there) and whether the code is static, which tell the runtime where the lookup
+ * starts (see superPropertyLocation). Null elsewhere (object literal methods, anonymous classes).
+ */
+function superHome(member: NodePath): { home: BabelTypes.Identifier; isStatic: boolean } | null {
+  const owner = member.findParent((p) => (p.isFunction() && !p.isArrowFunctionExpression()) || p.isClassProperty() || p.isClassPrivateProperty() || p.isStaticBlock());
+  if (!owner || !owner.parentPath?.isClassBody()) return null;
+  const cls = owner.parentPath.parentPath as NodePath<BabelTypes.Class>;
+  const id = cls.node.id;
+  if (!id || member.scope.getBinding(id.name)?.path.node !== cls.node) return null;
+  const isStatic = owner.isStaticBlock() || (owner.node as { static?: boolean }).static === true;
+  return { home: id, isStatic };
+}
 
 /** The object and key of `object.key`, `object[key]`, `object.#key` or `object?.key`, evaluated once. */
 function objectAndKey(member: NodePath<Member>, ctx: InstrumentContext): [BabelTypes.Expression, BabelTypes.Expression] {
@@ -125,7 +142,7 @@ export function instrumentMemberWrite(
   path: NodePath<BabelTypes.AssignmentExpression | BabelTypes.UpdateExpression | BabelTypes.UnaryExpression>,
   target: NodePath<BabelTypes.MemberExpression>, ctx: InstrumentContext, tpl: Templates,
 ): void {
-  if (target.get('object').isSuper() || !claim(path, ctx)) return;
+  if (!claim(path, ctx)) return;
   const t = ctx.t;
   const name = targetName(target);
   const [object, key] = objectAndKey(target, ctx);
@@ -171,9 +188,11 @@ export function stampObjectRead(path: NodePath<Member | Call>, ctx: InstrumentCo
   const [objectPath, keyPath] = entry
     ? [path.get('callee.object') as NodePath, path.get('arguments.0') as NodePath]
     : [path.get('object') as NodePath, path.get('property') as NodePath];
+  const home = objectPath.isSuper() ? superHome(path) : null;
+  if (objectPath.isSuper() && home === null) return;
   const locate = (): BabelTypes.Expression => {
     const [object, key] = entry ? collectionAndKey(path as NodePath<Call>, ctx) : objectAndKey(path as NodePath<Member>, ctx);
-    return tpl.locate(entry, object, key, stamp);
+    return home ? tpl.locateSuper(home.home, home.isStatic, key, stamp) : tpl.locate(entry, object, key, stamp);
   };
   const member = entry ? null : (path.node as Member);
   const keyIsName = member !== null && (!member.computed || keyPath.isPrivateName());

@@ -109,6 +109,12 @@ export class Templates {
     return this.t.assignmentExpression('=', this.t.cloneNode(stamp.location!), this.call(entry ? 'le' : 'lp', [object, key]));
   }
 
+  /** `stamp.location = runtime.ls(home, isStatic, this, key)`: where `super[key]` reads, in a method of class `home`. */
+  locateSuper(home: BabelTypes.Identifier, isStatic: boolean, key: BabelTypes.Expression, stamp: { location?: BabelTypes.Identifier }): BabelTypes.Expression {
+    const t = this.t;
+    return t.assignmentExpression('=', t.cloneNode(stamp.location!), this.call('ls', [t.cloneNode(home), t.booleanLiteral(isStatic), t.thisExpression(), key]));
+  }
+
   /** `runtime.g(object, key)`: `object[key]` read without running the program's code (see quietGet). */
   quietGet(object: BabelTypes.Expression, key: BabelTypes.Expression): BabelTypes.Expression {
     return this.call('g', [object, key]);

@@ -35,18 +35,38 @@ const UNREADABLE = Symbol('unreadable');
  * names no location. It lets generated code locate `a.b.c` before the program reads it.
  */
 export function quietGet(object: unknown, key: unknown): unknown {
-  const name = propertyKey(key);
-  if (!isObject(object) || name === undefined) return UNREADABLE;
+  const found = findProperty(object, propertyKey(key));
+  return found && 'value' in found.descriptor ? found.descriptor.value : UNREADABLE;
+}
+
+/** Where `name` is found on the prototype chain from `object` on, found without running the program's code. */
+function findProperty(object: unknown, name: PropertyKey | undefined): { holder: object; descriptor: PropertyDescriptor } | undefined {
+  if (!isObject(object) || name === undefined) return undefined;
   try {
     for (let o: object | null = object; o !== null; o = Object.getPrototypeOf(o)) {
-      if (types.isProxy(o)) return UNREADABLE;
+      if (types.isProxy(o)) return undefined;
       const descriptor = Object.getOwnPropertyDescriptor(o, name);
-      if (descriptor) return 'value' in descriptor ? descriptor.value : UNREADABLE;
+      if (descriptor) return { holder: o, descriptor };
     }
   } catch {
     // a module namespace's binding not initialized yet
   }
-  return UNREADABLE;
+  return undefined;
+}
+
+/**
+ * The location a `super[key]` read reads, in a method of class `home` (`isStatic`: a static one):
+ * a data property where the lookup finds it, above the class; an accessor's state is the receiver's,
+ * so it is located on `receiver`, as `super[key] = v` is. Untracked when the chain has a Proxy.
+ */
+export function superPropertyLocation(home: unknown, isStatic: boolean, receiver: unknown, key: unknown): Location | undefined {
+  if (!isObject(home)) return undefined;
+  // A class's own `prototype` is a plain data property: reading it runs nothing.
+  const homeObject: unknown = isStatic ? home : findProperty(home, 'prototype')?.descriptor.value;
+  if (!isObject(homeObject) || types.isProxy(homeObject)) return undefined;
+  const found = findProperty(Object.getPrototypeOf(homeObject), propertyKey(key));
+  if (!found) return undefined;
+  return propertyLocation('value' in found.descriptor ? found.holder : receiver, key, true);
 }
 
 export function propertyLocation(object: unknown, key: unknown, create: boolean): Location | undefined {

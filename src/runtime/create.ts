@@ -1,6 +1,6 @@
 import { describeRace, raceKey, type StaleWrite } from '../detector/describe';
 import { Location, VariableLocation } from '../detector/location';
-import { collectionKind, entryLocation, propertyLocation, quietGet } from '../detector/object-locations';
+import { collectionKind, entryLocation, propertyLocation, quietGet, superPropertyLocation } from '../detector/object-locations';
 import type { TargetType } from '../detector/race';
 import { Flow, handArgument, handReturn, staleFlowWriter, takeArgument, takeAwaited, takeReturn, type FlowSources } from '../detector/flows';
 import { CONDITION, staleWriter } from '../detector/stale-read';
@@ -120,6 +120,10 @@ export function createRuntime() {
     /** The location of `object[key]`, for a read a later write depends on. */
     lp(object: unknown, key: unknown): Location | undefined {
       return enabled ? propertyLocation(object, key, true) : undefined;
+    },
+    /** The location `super[key]` reads in a method of class `home`, for a read a later write depends on. */
+    ls(home: unknown, isStatic: boolean, receiver: unknown, key: unknown): Location | undefined {
+      return enabled ? superPropertyLocation(home, isStatic, receiver, key) : undefined;
     },
     /** The location of entry `key` of a Map or Set, for a read a later write depends on. */
     le(collection: unknown, key: unknown): Location | undefined {

@@ -9,5 +9,5 @@ const KEY = Symbol.for('asyncrace.runtime');
 const holder = globalThis as typeof globalThis & { [KEY]?: Runtime };
 const runtime: Runtime = (holder[KEY] ??= createRuntime());
 
-export const { m, c, v, w, k, g, lp, le, wp, we, kp, ke, f, h, tr, tw, pa, tp, kf, cf, s, e, a, r, x, l } = runtime;
+export const { m, c, v, w, k, g, lp, ls, le, wp, we, kp, ke, f, h, tr, tw, pa, tp, kf, cf, s, e, a, r, x, l } = runtime;
 export default runtime;
