@@ -99,3 +99,15 @@ test('a relative --log path is resolved against where asyncrace was started', ()
   asyncrace(['run', '--log', 'races.ndjson', '--', 'node', path.join(fixture('credit-2'), 'app.js')], { cwd: dir });
   assert.ok(fs.existsSync(path.join(dir, 'races.ndjson')));
 });
+
+test('a file Babel cannot parse is left to Node, which reports its own SyntaxError', () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'broken.js'), 'let balance = 0;\nbalance = ;\n');
+  const plain = run(process.execPath, ['broken.js'], { cwd: dir });
+  const instrumented = asyncrace(['run', '--', process.execPath, 'broken.js'], { cwd: dir });
+  assert.equal(instrumented.status, plain.status);
+  // The message and the source excerpt; the stack below it also shows the require hook's frames.
+  const head = (stderr) => stderr.split('\n').slice(0, 5).join('\n');
+  assert.match(head(plain.stderr), /broken\.js:2\nbalance = ;\n {10}\^\n\nSyntaxError: Unexpected token ';'/);
+  assert.equal(head(instrumented.stderr), head(plain.stderr));
+});

@@ -49,7 +49,8 @@ export function instrumentSource(code: string, filename: string, format: ModuleF
   let result;
   try {
     result = transform(true);
-  } catch {
+  } catch (error) {
+    if (isParseError(error)) return code;
     try {
       result = transform(false);
     } catch {
@@ -57,4 +58,9 @@ export function instrumentSource(code: string, filename: string, format: ModuleF
     }
   }
   return result?.code ?? code;
+}
+
+/** Babel's parser failed: generating in another format would fail the same way. */
+function isParseError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'BABEL_PARSE_ERROR';
 }
