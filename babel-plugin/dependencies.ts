@@ -340,7 +340,9 @@ export class DependencyAnalysis {
     }
     for (const test of guardingTests(write, this.fn)) {
       const sources = this.sourcesOf(test);
-      for (const origin of [...this.readsOf(key, sources), ...this.carriersOf(sources)]) add(origin, DependencyKind.Condition);
+      // A loop's bound (`for (let i = 0; i < n; i++)`) that came from elsewhere is no check the write acts on.
+      const carried = test.parentPath?.isLoop() ? [] : this.carriersOf(sources);
+      for (const origin of [...this.readsOf(key, sources), ...carried]) add(origin, DependencyKind.Condition);
     }
     if (deps.length > 0) this.ctx.writeDependencies.set(write.node, [...(this.ctx.writeDependencies.get(write.node) ?? []), ...deps]);
     if (flows.length > 0) {

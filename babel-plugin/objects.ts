@@ -82,7 +82,11 @@ type Call = BabelTypes.CallExpression | BabelTypes.OptionalCallExpression;
  * starts (see superPropertyLocation). Null elsewhere (object literal methods, anonymous classes).
  */
 function superHome(member: NodePath): { home: BabelTypes.Identifier; isStatic: boolean } | null {
-  const owner = member.findParent((p) => (p.isFunction() && !p.isArrowFunctionExpression()) || p.isClassProperty() || p.isClassPrivateProperty() || p.isStaticBlock());
+  const ownsSuper = (p: NodePath): boolean =>
+    ((p.isFunction() && !p.isArrowFunctionExpression()) || p.isClassProperty() || p.isClassPrivateProperty() || p.isStaticBlock()) &&
+    // A computed key (`[super.x] = 1`) is evaluated outside the member it names.
+    !(p.has('key') && member.find((q) => q.node === (p.node as { key: BabelTypes.Node }).key) !== null);
+  const owner = member.findParent(ownsSuper);
   if (!owner || !owner.parentPath?.isClassBody()) return null;
   const cls = owner.parentPath.parentPath as NodePath<BabelTypes.Class>;
   const id = cls.node.id;
