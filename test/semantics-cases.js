@@ -1950,4 +1950,669 @@ module.exports = [
       };
     `,
   },
+
+  // Cross-function flows: returns, arguments and call results hand reads on (h, pa, tr, tw, tp, s).
+  {
+    name: 'flows: handed arguments evaluated once and in order (getters, counters, method calls keep this, optional calls)',
+    expect: [/_asyncrace\.pa\(/, /_asyncrace\.tp\(0, x\)/, /_f\d*=_asyncrace\.tr\(_r\d*\)/],
+    code: src`
+      let shared = 1;
+      let counter = 0;
+      const box = { get b() { log.push('get b, shared=' + shared); return shared * 10; }, plain: 2 };
+      function c() { counter++; log.push('c ' + counter); return counter + shared; }
+      function take(x, y, z) { log.push(['take', x, y, z, arguments.length, typeof this]); shared = x + y; return shared; }
+      const o = {
+        name: 'o',
+        m(x, y) { log.push(['m this=' + (this && this.name), x, y, arguments.length]); shared = shared + x; return [this && this.name, x, y]; },
+        inner: { name: 'inner', m(x) { log.push('inner.m this=' + this.name); return x + shared; } },
+      };
+      function caller() {
+        const r1 = take(box.b, c(), shared);
+        const r2 = o.m(box.b, c());
+        const r3 = o.m?.(shared, c());
+        const r4 = o.missing?.(c(), box.b);
+        const r5 = o['m'](shared, counter++);
+        const r6 = (0, o.m)(box.plain, c());
+        const r7 = take(box.b, take(c(), box.b), c());
+        const r8 = o.inner.m(o.inner.m(shared));
+        const r9 = o?.inner.m(c());
+        return [r1, r2, r3, r4, r5, r6, r7, r8, r9, counter, shared];
+      }
+      exports.run = async function run(log) {
+        log.push(caller());
+        shared = 5;
+        await null;
+        log.push(caller());
+        return [shared, counter];
+      };
+    `,
+  },
+  {
+    name: 'flows: calls in new, tagged templates and spreads around handed arguments',
+    expect: [/_asyncrace\.pa\(/, /_asyncrace\.h\(/],
+    code: src`
+      let shared = 3;
+      let n = 0;
+      function next() { n++; log.push('next ' + n); return n * shared; }
+      function sum(...xs) { log.push(['sum', xs.length, ...xs]); shared = xs.reduce((a, b) => a + b, 0); return shared; }
+      function pair(a, b, ...rest) { log.push(['pair', a, b, rest, arguments.length]); shared = a + b; return [a, b, rest.length]; }
+      class Point { constructor(x, y) { log.push('Point ' + x + ',' + y); this.x = x; this.y = y; shared += x; } }
+      function tag(strings, ...values) { log.push(['tag', strings.raw.join('|'), values, Object.isFrozen(strings)]); return strings; }
+      const seen = [];
+      function caller(list) {
+        const p = new Point(next(), shared);
+        const t1 = tag${'`'}a${'${'}next()}b${'${'}shared}c${'`'};
+        seen.push(t1);
+        const s1 = sum(shared, ...list, next());
+        const s2 = sum(...list, shared, next());
+        const s3 = pair(next(), ...[shared, next()], shared);
+        const s4 = pair(...list);
+        const s5 = sum(shared, next(), ...[]);
+        return [p, s1, s2, s3, s4, s5, shared];
+      }
+      exports.run = async function run(log) {
+        log.push(caller([1, 2]));
+        await null;
+        log.push(caller([]), seen.length, seen[0] === seen[1]);
+        return shared;
+      };
+    `,
+  },
+  {
+    name: 'flows: callees with default parameters, arguments objects and fn.length receiving handed arguments',
+    expect: [/_asyncrace\.pa\(/, /_asyncrace\.tp\(1, b\)/],
+    code: src`
+      let shared = 2;
+      let defaults = 0;
+      const dflt = (tag) => (defaults++, log.push('default ' + tag), 100 + defaults);
+      function withDefaults(a, b = dflt('b'), c = b + shared) {
+        log.push(['withDefaults', a, b, c, arguments.length, arguments[1], arguments[2]]);
+        shared = a + b;
+        return c;
+      }
+      function sloppyMapped(a, b) {
+        arguments[0] = 'changed';
+        b = 'b changed';
+        log.push(['sloppyMapped', a, arguments[1], arguments.length]);
+        shared = shared + 1;
+        return [a, b];
+      }
+      function strictUnmapped(a, b) {
+        'use strict';
+        arguments[0] = 'changed';
+        log.push(['strictUnmapped', a, arguments[0], arguments.length]);
+        shared = a;
+        return a;
+      }
+      function restOnly(...args) { shared = args.length; return args; }
+      function caller() {
+        const r = [
+          withDefaults(shared),
+          withDefaults(shared, undefined),
+          withDefaults(shared, shared + 1),
+          withDefaults(shared, shared, undefined, shared),
+          sloppyMapped(shared, shared * 2),
+          sloppyMapped(shared),
+          strictUnmapped(shared, shared),
+          restOnly(shared, shared),
+        ];
+        return [r, shared, defaults];
+      }
+      exports.run = async function run(log) {
+        log.push(withDefaults.length, sloppyMapped.length, strictUnmapped.length, restOnly.length, caller.length);
+        log.push(withDefaults.name, caller());
+        await null;
+        log.push(caller());
+        return shared;
+      };
+    `,
+  },
+  {
+    name: 'flows: callees that throw while taking or handing on flows: same exception, same point',
+    expect: [/_asyncrace\.pa\(/, /_asyncrace\.h\(/],
+    code: src`
+      let shared = 1;
+      const store = { v: 1 };
+      function thrower(x) {
+        shared = x + 1;
+        if (x > 2) throw new RangeError('too big ' + x); /*@throw*/
+        return shared;
+      }
+      function throwsInReturn(x) { shared = x; return store.v + x.missing.deep; }
+      function getterThrows() { return { get v() { throw new TypeError('getter ' + shared); } }; }
+      function caller(v) {
+        log.push('before');
+        const a = thrower(shared + v);
+        log.push('between', a);
+        const b = thrower(thrower(v) + shared);
+        log.push('after', b);
+        return a + b;
+      }
+      exports.run = async function run(log) {
+        for (const v of [0, 1, 5]) {
+          try { log.push(caller(v)); } catch (e) { log.push(e.constructor.name, e.message, shared); }
+        }
+        try { throwsInReturn({}); } catch (e) { log.push(e.constructor.name, e.message); }
+        try { store.v = getterThrows().v; } catch (e) { log.push(e.constructor.name, e.message); }
+        shared = 4;
+        await null;
+        return thrower(shared);
+      };
+    `,
+  },
+  {
+    name: 'flows: recursion, functions returning functions, getter results and promises',
+    expect: [/_asyncrace\.h\(/, /_asyncrace\.tp\(0, n\)/],
+    code: src`
+      let shared = 0;
+      const state = { count: 1, get doubled() { log.push('get doubled'); return this.count * 2; } };
+      function fact(n) { shared = n; return n <= 1 ? 1 : n * fact(n - 1); }
+      function fib(n) { shared++; return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+      function makeReader() { log.push('makeReader'); return () => shared; }
+      function makeAdder(k) { return function adder(x) { shared = x + k; return shared; }; }
+      function readGetter() { return state.doubled; }
+      function promised() { return Promise.resolve(shared); }
+      function thenable() { return { then(res) { log.push('then called'); res(shared * 100); } }; }
+      exports.run = async function run(log) {
+        log.push(fact(5), shared, fib(7), shared);
+        const reader = makeReader();
+        shared = 42;
+        log.push(reader(), makeReader()(), makeAdder(1)(shared), makeAdder.length, makeAdder(2).name);
+        log.push(readGetter(), (state.count = readGetter()), readGetter());
+        const p = promised();
+        shared = -1;
+        log.push(p instanceof Promise, await p, await promised(), await thenable());
+        return [shared, state.count];
+      };
+    `,
+  },
+  {
+    name: 'flows: async callees returning without awaiting, after awaits, and sync results awaited',
+    expect: [/_asyncrace\.h\(.*,_t\d*\)/, /_asyncrace\.tw\(/],
+    code: src`
+      let shared = 10;
+      const cache = new Map([['k', 1]]);
+      async function immediate() { return shared; }
+      async function later() { const v = shared; await null; log.push('later resumed, shared=' + shared); return v + shared; }
+      async function entry(k) { await null; return cache.get(k); }
+      function sync() { return shared * 2; }
+      function syncPromise() { return immediate(); }
+      async function caller(tag) {
+        const a = await immediate();
+        const b = await later();
+        const c = await sync();
+        const d = await syncPromise();
+        const e = await entry('k');
+        shared = a + b + c + d;
+        cache.set('k', e + 1);
+        log.push(tag, a, b, c, d, e);
+        return shared;
+      }
+      exports.run = async function run(log) {
+        const p1 = caller('one');
+        const p2 = caller('two');
+        shared = 1;
+        log.push(await p1, await p2, [...cache]);
+        const order = [];
+        const q = immediate().then((v) => order.push('then ' + v));
+        await null;
+        order.push('after one tick');
+        await q;
+        log.push(order);
+        return shared;
+      };
+    `,
+  },
+  {
+    name: 'flows: return inside try/finally, finally overriding the return, arrow expression bodies',
+    expect: [/_asyncrace\.h\(/],
+    code: src`
+      let shared = 1;
+      const obj = { v: 5 };
+      function finallyOverrides() {
+        try { return shared; } finally { shared = 2; log.push('finally, shared=' + shared); return shared * 10; }
+      }
+      function finallyKeeps() {
+        try { return shared; } finally { shared = 3; log.push('finally keeps'); }
+      }
+      function finallyThrows() {
+        try { return shared; } finally { shared = 4; if (shared === 4) throw new Error('from finally ' + shared); }
+      }
+      async function asyncFinally() {
+        try { await null; return shared; } finally { shared = 5; await null; log.push('async finally ' + shared); }
+      }
+      const read = () => shared;
+      const readProp = () => obj.v;
+      const readSeq = () => (log.push('seq'), shared);
+      const readCall = () => finallyKeeps();
+      const asyncArrow = async () => shared + obj.v;
+      exports.run = async function run(log) {
+        log.push(finallyOverrides(), shared, finallyKeeps(), shared);
+        try { finallyThrows(); } catch (e) { log.push(e.message, shared); }
+        log.push(await asyncFinally(), shared);
+        shared = 7;
+        log.push(read(), readProp(), readSeq(), readCall(), await asyncArrow(), read.name, readProp.length);
+        obj.v = read() + readProp();
+        return [shared, obj.v];
+      };
+    `,
+  },
+  {
+    name: 'flows: generators (not handing returns) and async generators returning values',
+    expect: [/_asyncrace\.pa\(/],
+    code: src`
+      let shared = 1;
+      function take(v) { shared = v; return v; }
+      function* gen() { const a = yield shared; take(a); return shared + a; }
+      async function* agen() { const a = yield shared; await null; take(a + shared); return shared * 2; }
+      exports.run = async function run(log) {
+        const g = gen();
+        log.push(g.next(), g.next(5), g.next(), shared);
+        const a = agen();
+        log.push(await a.next(), await a.next(3), await a.next(), shared);
+        const results = [];
+        for await (const v of agen()) results.push(v);
+        log.push(results, [...gen()], shared);
+        return shared;
+      };
+    `,
+  },
+  {
+    name: 'flows: this in sloppy and strict callbacks of functions that get a task',
+    expect: [/_asyncrace\.s\(\)/],
+    code: src`
+      let shared = 0;
+      const thisOf = (v) => (v === globalThis ? 'global' : v === undefined ? 'undefined' : typeof v);
+      function sloppy(x) { log.push('sloppy this=' + thisOf(this)); shared = x + 1; return shared; }
+      function strict(x) { 'use strict'; log.push('strict this=' + thisOf(this)); shared = x + 2; return shared; }
+      function each(list) {
+        return list.map(function (v) { log.push('map this=' + thisOf(this)); return sloppy(v + shared); })
+          .concat(list.map((v) => strict(v + shared)))
+          .concat(list.map(function (v) { return this.k + shared + v; }, { k: 100 }));
+      }
+      exports.run = async function run(log) {
+        log.push(each([1, 2]));
+        await null;
+        log.push(sloppy.call(7, shared), strict.call(7, shared), sloppy.call(null, shared), strict.call(null, shared));
+        return shared;
+      };
+    `,
+  },
+  {
+    name: 'flows: deep nesting f(g(h(x))) and call/apply/bind on instrumented functions with handed arguments',
+    expect: [/_asyncrace\.pa\(/, /_asyncrace\.tp\(/],
+    code: src`
+      let shared = 1;
+      let calls = [];
+      function f(x) { calls.push('f' + x); shared = x + 1; return shared; }
+      function g(x) { calls.push('g' + x); return x * 2 + shared; }
+      function h(x) { calls.push('h' + x); return x - shared; }
+      const o = { base: 1000, add(a, b) { calls.push('add this.base=' + (this && this.base)); shared = a + b; return this ? this.base + a + b : a + b; } };
+      function caller() {
+        const deep = f(g(h(shared)));
+        const deeper = f(g(h(f(g(h(shared + deep))))));
+        const viaCall = o.add.call({ base: 1 }, shared, f(shared));
+        const viaApply = o.add.apply(o, [shared, g(shared)]);
+        const viaApply2 = f.apply(null, [h(shared)]);
+        const bound = o.add.bind({ base: 2 }, shared);
+        const viaBind = bound(g(shared));
+        const viaCallNull = o.add.call(undefined, shared, shared);
+        const viaReflect = Reflect.apply(f, null, [shared]);
+        return [deep, deeper, viaCall, viaApply, viaApply2, viaBind, viaCallNull, viaReflect, bound.name, bound.length];
+      }
+      exports.run = async function run(log) {
+        log.push(caller(), calls);
+        calls = [];
+        await null;
+        log.push(caller(), calls, shared);
+        return shared;
+      };
+    `,
+  },
+  {
+    name: 'flows: lines of errors thrown inside handed arguments spanning several lines, at() inside them',
+    expect: [/_asyncrace\.pa\(\s*\[at\(\),\(_r\d*=c\(\)/],
+    outcome: [/notAFunction is not defined/],
+    code: src`
+      let shared = 1;
+      function take(a, b, c) { shared = a; return [a, b, c]; }
+      function c() { return shared; }
+      function caller(mode) {
+        return take(
+          shared,
+          [at(), c()],
+          mode === 1 ? missingName.prop :
+            mode === 2 ? notAFunction() : /*@throw*/
+              c(),
+        );
+      }
+      exports.run = async function run(log) {
+        log.push(caller(0));
+        try { caller(1); } catch (e) { log.push(e.constructor.name, e.message, e.stack.split('\n')[1].includes(':8:')); }
+        await null;
+        log.push(caller(0));
+        caller(2);
+      };
+    `,
+  },
+  {
+    name: 'flows: returned classes whose fields and static blocks call program functions with handed arguments',
+    expect: [/static s =\(_r\d*=take\(_asyncrace\.pa\(/, /return _asyncrace\.h\(C,/],
+    code: src`
+      let shared = 1;
+      function take(v) { shared = v + 1; return shared; }
+      function make() {
+        return class {
+          static s = take(shared);
+          static { this.t = take(take(shared)); }
+          f = take(take(shared));
+          [take(shared)] = 'key';
+        };
+      }
+      async function amake() {
+        const C = class Named { g = take(shared); static h = take(take(shared)); };
+        await null;
+        shared = new C().g + C.h;
+        return C;
+      }
+      exports.run = async function run(log) {
+        const C = make();
+        log.push(C.s, C.t, new C(), shared);
+        const D = await amake();
+        log.push(D.h, new D(), shared);
+        return shared;
+      };
+    `,
+  },
+  {
+    name: 'flows: call results taken in for/while/do heads, switch, catch, labelled loops and conditions',
+    expect: [/for \(let i =\(_r\d*=next\(_asyncrace\.pa\(/, /while\(check\(_asyncrace\.pa\(\(_r\d*=next/],
+    code: src`
+      let shared = 0;
+      function next(v) { shared = v + 1; return shared; }
+      function check(v) { return v < 3; }
+      function heads() {
+        let acc = [];
+        for (let i = next(shared); check(i); i = next(i)) acc.push(i);
+        switch (next(shared)) { case next(0): acc.push('one'); break; default: acc.push('dflt'); }
+        outer: while (check(next(shared))) { acc.push(shared); if (next(shared) > 2) break outer; }
+        try { throw next(shared); } catch (e) { acc.push(next(e)); }
+        do { acc.push(shared); } while (check(next(shared)));
+        if (check(next(0))) shared = next(shared);
+        const { length } = acc;
+        return [acc, length, next.length];
+      }
+      exports.run = async function run(log) {
+        log.push(heads());
+        shared = 0;
+        await null;
+        log.push(heads());
+        return shared;
+      };
+    `,
+  },
+  {
+    name: 'flows: arguments forwarded with apply and spread, new.target, a sloppy parameter named arguments',
+    expect: [/_asyncrace\.tp\(/],
+    code: src`
+      let shared = 0;
+      function take(a, b) { shared = a + (b ?? 0); return [a, b, arguments.length, new.target === undefined]; }
+      function fwd() { return take.apply(null, arguments); }
+      function fwdSpread() { return take(...arguments); }
+      function Ctor(a) { if (!new.target) return new Ctor(a); this.v = take(a, shared); shared = a; }
+      function weird(arguments) { shared = arguments + 1; return shared; }
+      function caller() {
+        return [fwd(shared, 1), fwdSpread(shared, 2), new take(shared), Ctor(shared), new Ctor(shared), weird(shared)];
+      }
+      exports.run = async function run(log) {
+        log.push(caller());
+        await null;
+        log.push(caller());
+        return shared;
+      };
+    `,
+  },
+
+  // super.x reads located from the class holding the method (ls).
+  {
+    name: 'super reads: instance and static methods, static blocks and field arrows feeding writes after awaits',
+    expect: [/_asyncrace\.ls\(Derived, false, this, "count"\)/, /_asyncrace\.ls\(Derived, true, this, "total"\)/],
+    code: src`
+      class Base {
+        static total = 1;
+        static label = 'base';
+      }
+      Base.prototype.count = 10;
+      Base.prototype.tag = 'proto';
+      class Derived extends Base {
+        static seen = [];
+        static {
+          const run = async () => { const t = super.total; await null; super.total = t + 1; Derived.seen.push('block ' + super.total); };
+          this.pending = run();
+        }
+        bump = async () => { const c = super.count; await null; super.count = c + 1; return [c, this.count, super.count]; };
+        async inc() { const c = super.count; await null; super.count = c + 100; return [c, this.count, super.count, Object.keys(this)]; }
+        static async grow() { const t = super.total; await null; super.total = t * 2; return [t, this.total, super.total, Base.total]; }
+        async tagged() { const t = super.tag; await null; super.tag = t + '!'; return [t, super.tag, Object.getPrototypeOf(Derived.prototype).tag]; }
+      }
+      exports.run = async function run(log) {
+        await Derived.pending;
+        const a = new Derived();
+        const b = new Derived();
+        log.push(Derived.seen, await a.bump(), await a.inc(), await Promise.all([b.inc(), b.bump()]));
+        log.push(await Derived.grow(), await Promise.all([Derived.grow(), Derived.grow()]), await a.tagged());
+        return [a, b, Base.total, Derived.total, Base.prototype.count];
+      };
+    `,
+  },
+  {
+    name: 'super reads: getters and setters on the base called the same number of times',
+    expect: [/_asyncrace\.ls\(Derived, false, this, "value"\)/, /_asyncrace\.ls\(Derived, true, this, "shared"\)/],
+    code: src`
+      let gets = 0, sets = 0;
+      class Base {
+        get value() { gets++; log.push('get value, this._v=' + this._v); return this._v ?? 0; }
+        set value(v) { sets++; log.push('set value ' + v); this._v = v; }
+        static get shared() { gets++; log.push('static get, this=' + this.name); return this._s ?? 1; }
+        static set shared(v) { sets++; log.push('static set ' + v + ' on ' + this.name); this._s = v; }
+      }
+      class Derived extends Base {
+        async add(n) { const v = super.value; await null; super.value = v + n; return super.value; }
+        async addTwice(n) { super.value += await n; super.value = super.value + n; return [gets, sets]; }
+        static async scale(n) { const s = super.shared; await null; super.shared = s * n; return super.shared; }
+      }
+      exports.run = async function run(log) {
+        const d = new Derived();
+        log.push(await d.add(1), await Promise.all([d.add(2), d.add(3)]), await d.addTwice(4), gets, sets);
+        log.push(await Derived.scale(3), await Derived.scale(2), Object.keys(Derived), gets, sets);
+        return [d, gets, sets];
+      };
+    `,
+  },
+  {
+    name: 'super reads: a base prototype that is a Proxy (trap calls identical)',
+    outcome: [/"get x","set x"/],
+    expect: [/_asyncrace\.ls\(Derived, false, this, "x"\)/, /_asyncrace\.ls\(Static, true, this, "y"\)/],
+    code: src`
+      const traps = [];
+      const handler = {
+        get(target, key, receiver) { traps.push('get ' + String(key)); return Reflect.get(target, key, receiver); },
+        set(target, key, value, receiver) { traps.push('set ' + String(key)); return Reflect.set(target, key, value, receiver); },
+        has(target, key) { traps.push('has ' + String(key)); return Reflect.has(target, key); },
+        getOwnPropertyDescriptor(target, key) { traps.push('gopd ' + String(key)); return Reflect.getOwnPropertyDescriptor(target, key); },
+        defineProperty(target, key, desc) { traps.push('define ' + String(key)); return Reflect.defineProperty(target, key, desc); },
+        getPrototypeOf(target) { traps.push('getPrototypeOf'); return Reflect.getPrototypeOf(target); },
+      };
+      class Base {}
+      Base.prototype.x = 1;
+      Base.y = 2;
+      class Derived extends Base {
+        async bump() { const v = super.x; await null; super.x = v + 1; return [v, super.x, this.x]; }
+      }
+      Object.setPrototypeOf(Derived.prototype, new Proxy(Base.prototype, handler));
+      const ProxyBase = new Proxy(Base, handler);
+      class Static extends ProxyBase {
+        static async bump() { const v = super.y; await null; super.y = v * 10; return [v, super.y, this.y]; }
+      }
+      exports.run = async function run(log) {
+        const d = new Derived();
+        log.push(await d.bump(), await d.bump(), traps.splice(0));
+        log.push(await Static.bump(), traps.splice(0), Object.keys(d), Object.keys(Static));
+        return [d.x, Base.prototype.x, Static.y, Base.y];
+      };
+    `,
+  },
+  {
+    name: 'super reads: computed super[key] with key objects converting with side effects',
+    outcome: [/"toString 1"/],
+    expect: [/_asyncrace\.ls\(Derived, false, this, _o\d*\)/],
+    code: src`
+      let conversions = 0;
+      const key = { toString() { conversions++; log.push('toString ' + conversions); return 'k'; } };
+      let dynamic = 'k';
+      class Base {}
+      Base.prototype.k = 1;
+      Base.prototype[Symbol.for('s')] = 's';
+      Base.prototype[7] = 'seven';
+      const sym = Symbol.for('s');
+      const seven = 7;
+      class Derived extends Base {
+        async viaObject() { const v = super[key]; await null; super[key] = v + 1; return [v, this.k, conversions]; }
+        async viaLet() { const v = super[dynamic]; await null; super[dynamic] = v + 1; return [v, this[dynamic]]; }
+        async viaCall() { const v = super[(log.push('key expr'), key)]; await null; super.k = v + 10; return v; }
+        async viaSymbol() { const v = super[sym]; const n = super[seven]; await null; super[sym] = v + '!'; super[seven] = n + '!'; return [v, n, this[sym], this[7]]; }
+      }
+      exports.run = async function run(log) {
+        const d = new Derived();
+        log.push(await d.viaObject(), await d.viaLet(), await d.viaCall(), await d.viaSymbol(), conversions);
+        dynamic = key;
+        log.push(await d.viaLet(), conversions);
+        return [d, conversions];
+      };
+    `,
+  },
+  {
+    name: 'super reads: a derived constructor reading super.x before super() throws the same ReferenceError',
+    expect: [/_asyncrace\.ls\(Derived, false, this, "x"\)/],
+    outcome: [/"async","ReferenceError","Must call super constructor/],
+    code: src`
+      class Base { constructor() { log.push('Base ctor'); } }
+      Base.prototype.x = 'base x';
+      class Derived extends Base {
+        constructor(early) {
+          const read = () => super.x; /*@throw*/
+          const later = async () => { const v = super.x; await null; super.x = v + '!'; return v; };
+          if (early === 'async') later().catch((e) => log.push('async', e.constructor.name, e.message));
+          if (early === 'sync') {
+            try { read(); } catch (e) { log.push('sync', e.constructor.name, e.message); }
+          }
+          if (early === 'uncaught') read();
+          super();
+          this.got = [read(), this.x];
+          this.pending = later();
+        }
+      }
+      exports.run = async function run(log) {
+        const a = new Derived('async');
+        const b = new Derived('sync');
+        log.push(a.got, b.got, await a.pending, await b.pending, a.x, b.x);
+        await null;
+        new Derived('uncaught');
+      };
+    `,
+  },
+  {
+    name: 'super reads: classes whose name is shadowed inside the method, and reassigned outer bindings',
+    expect: [/_asyncrace\.ls\(Kept, false, this, "x"\)/],
+    code: src`
+      class Base {}
+      Base.prototype.x = 1;
+      class Shadowed extends Base {
+        async m() { const Shadowed = 'inner'; const v = super.x; await null; super.x = v + 1; return [Shadowed, v, this.x]; }
+        async p(Shadowed) { const v = super.x; await null; super.x = v + 2; return [Shadowed, v, this.x]; }
+      }
+      class Kept extends Base {
+        async m() { const v = super.x; await null; super.x = v + 10; return [typeof Kept, v, this.x]; }
+      }
+      const Saved = Kept;
+      Kept = null;
+      const Expr = class Named extends Base {
+        async m() { const v = super.x; await null; super.x = v + 100; return [Named.name, v, this.x]; }
+      };
+      exports.run = async function run(log) {
+        log.push(await new Shadowed().m(), await new Shadowed().p('param'), await new Saved().m(), await new Expr().m(), Kept);
+        return Base.prototype.x;
+      };
+    `,
+  },
+  {
+    name: 'super reads: private methods, accessors returning super.x, super reads handed as arguments',
+    expect: [/_asyncrace\.ls\(/, /_asyncrace\.pa\(/],
+    code: src`
+      let gets = 0;
+      class Base { get total() { gets++; return this._total ?? 1; } set total(v) { this._total = v; } }
+      Base.prototype.plain = 5;
+      function take(v) { return v * 2; }
+      class Derived extends Base {
+        get total() { return super.total; }
+        set total(v) { super.total = v; }
+        async #bump() { const t = super.total; await null; super.total = t + take(super.plain); return this.total; }
+        bump() { return this.#bump(); }
+        static async #s() { const n = super.name; await null; this.label = n; return this.label; }
+        static s() { return this.#s(); }
+        handed() { return take(super.plain) + take(super.total); }
+      }
+      exports.run = async function run(log) {
+        const d = new Derived();
+        log.push(await d.bump(), await Promise.all([d.bump(), d.bump()]), d.handed(), gets, await Derived.s());
+        return [d, gets];
+      };
+    `,
+  },
+  {
+    name: 'super reads: classes extending null and prototypes set to null (same TypeErrors)',
+    expect: [/_asyncrace\.ls\(N, false, this, "x"\)/, /_asyncrace\.ls\(D, false, this, "x"\)/],
+    outcome: [/Cannot read properties of null/],
+    code: src`
+      class N extends null {
+        async m() { const v = super.x; await null; super.x = v + 1; return v; }
+        static async s() { const v = super.call; await null; super.call = 1; return typeof v; }
+      }
+      class Base {}
+      Base.prototype.x = 1;
+      class D extends Base {
+        async m() { const v = super.x; await null; super.x = v + 1; return v; }
+      }
+      exports.run = async function run(log) {
+        try { await N.prototype.m.call({}); } catch (e) { log.push(e.constructor.name, e.message); }
+        log.push(await N.s());
+        const d = new D();
+        log.push(await d.m());
+        Object.setPrototypeOf(D.prototype, null);
+        try { await d.m(); } catch (e) { log.push(e.constructor.name, e.message); }
+        return D.prototype.m.call(5);
+      };
+    `,
+  },
+  {
+    name: 'super reads: super.x in a computed field key of a named class made in a method',
+    expect: [/_asyncrace\.ls\(\w+, false, this, "k"\)/],
+    // The key is evaluated while the class being defined is in its TDZ, in the method's super scope.
+    code: src`
+      class Base {}
+      Base.prototype.k = 'kk';
+      class Outer extends Base {
+        make() { return class Named { [super.k] = 1; }; }
+        async amake() { const C = class Named2 { [super.k] = 2; }; await null; return new C(); }
+        async nested() { let name; class Inner { [name = super.k] = 3; } await null; super.k = name + '!'; return [name, new Inner()]; }
+      }
+      exports.run = async function run(log) {
+        const o = new Outer();
+        try { log.push(new (o.make())()); } catch (e) { log.push('make', e.constructor.name, e.message); }
+        try { log.push(await o.amake()); } catch (e) { log.push('amake', e.constructor.name, e.message); }
+        try { log.push(await o.nested(), o.k); } catch (e) { log.push('nested', e.constructor.name, e.message); }
+        return Base.prototype.k;
+      };
+    `,
+  },
 ];
