@@ -92,7 +92,7 @@ export interface InstrumentContext {
   readonly writeDependencies: Map<BabelTypes.Node, Dependency[]>;
   /** Writes computed from values handed on from other functions. */
   readonly writeFlows: Map<BabelTypes.Node, FlowDependency[]>;
-  /** Returns (a `return` statement, or an arrow function with an expression body) that hand flows on: their sources. */
+  /** `return` statements that hand flows on: their sources. */
   readonly returnFlows: Map<BabelTypes.Node, BabelTypes.Identifier[]>;
   /** Calls that hand flows to the callee: for each argument position, its sources. */
   readonly argumentFlows: Map<BabelTypes.Node, { index: number; sources: BabelTypes.Identifier[] }[]>;

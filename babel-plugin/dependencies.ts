@@ -385,7 +385,12 @@ export class DependencyAnalysis {
     };
     const body = this.fn.get('body');
     if (body.isExpression()) {
-      handOn(this.fn.node, body);
+      // `() => value`: hand on what the value is computed from, through a `return` of its own.
+      if (this.originsOf(this.sourcesOf(body)).some((origin) => !this.isParameter(origin))) {
+        this.fn.ensureBlock();
+        const ret = (this.fn.get('body') as NodePath<BabelTypes.BlockStatement>).get('body')[0] as NodePath<BabelTypes.ReturnStatement>;
+        handOn(ret.node, ret.get('argument') as NodePath);
+      }
       return;
     }
     body.traverse({

@@ -247,12 +247,6 @@ const instrumentForInOf: Handler<BabelTypes.ForOfStatement | BabelTypes.ForInSta
  */
 const instrumentFunction: Handler<BabelTypes.Function> = (path, ctx, tpl) => {
   const { node } = path;
-  const returned = ctx.returnFlows.get(node);
-  if (returned && node.body.type !== 'BlockStatement') {
-    // `() => value`: the expression body is what it returns.
-    node.body = tpl.handReturn(node.body, returned, null);
-    ctx.returnFlows.delete(node);
-  }
   const info = ctx.functions.get(node);
   if (!info || !claim(path, ctx)) return;
   const fn: NodePath<BabelTypes.Function> = path;

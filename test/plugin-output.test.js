@@ -73,6 +73,12 @@ const cases = [
     absent: ['e', 'k'],
   },
   {
+    name: 'an arrow whose expression body is a shared read hands it on through a return of its own',
+    code: 'let shared = 0;\nconst g = () => shared;\nconst f = () => g();\nasync function w() { shared = 1; }',
+    calls: { h: 2, f: 1, tr: 1 },
+    contains: [/\{[^}]*return _asyncrace\.h\(/],
+  },
+  {
     name: 'a call result carries flows through locals into the arguments of the next call',
     code: 'async function credit(n) { const b = await get(); await io(); await put(b + n); }\nfunction get() {}\nfunction put() {}',
     calls: { tw: 1, pa: 1, tp: 1 },

@@ -28,9 +28,19 @@ export class Flow {
 export type FlowSources = readonly (Flow | readonly Flow[] | undefined)[];
 
 interface HandOff {
+  /** The value handed on; an object only weakly, so a hand-off nobody takes keeps nothing alive. */
   readonly value: unknown;
   readonly flows: readonly Flow[];
   readonly turn: number;
+}
+
+function hold(value: unknown): unknown {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function' ? new WeakRef(value) : value;
+}
+
+function isHeld(handed: HandOff, value: unknown): boolean {
+  const held = handed.value;
+  return Object.is(held instanceof WeakRef ? held.deref() : held, value);
 }
 
 /** The flows of the return value a synchronous function handed to its caller, not yet taken. */
@@ -52,11 +62,11 @@ function flowsOf(sources: FlowSources): Flow[] | null {
 
 function handOff(value: unknown, sources: FlowSources): HandOff | null {
   const flows = flowsOf(sources);
-  return flows === null ? null : { value, flows, turn: currentTurn() };
+  return flows === null ? null : { value: hold(value), flows, turn: currentTurn() };
 }
 
 function taken(handed: HandOff | null | undefined, value: unknown): readonly Flow[] | undefined {
-  return handed && handed.turn === currentTurn() && Object.is(handed.value, value) ? handed.flows : undefined;
+  return handed && handed.turn === currentTurn() && isHeld(handed, value) ? handed.flows : undefined;
 }
 
 /** A function returns `value`: an async function keeps its flows on its task, a synchronous one in `returned`. */
@@ -83,7 +93,7 @@ export function takeAwaited(task: Task, value: unknown): readonly Flow[] | undef
   if (callee === null || callee.joined !== task) return undefined;
   const handed = callee.out as HandOff | null;
   callee.out = null;
-  return handed && Object.is(handed.value, value) ? handed.flows : undefined;
+  return handed && isHeld(handed, value) ? handed.flows : undefined;
 }
 
 /** A caller passes `value` as argument `index`. */
