@@ -69,6 +69,8 @@ export interface ParameterTake {
  */
 export interface FunctionInfo {
   task: BabelTypes.Identifier | null;
+  /** A synchronous function whose callbacks write from its reads: a task of its own when the event loop calls it. */
+  ownTask: boolean;
   readonly stampLocals: BabelTypes.Identifier[];
   readonly parameterTakes: ParameterTake[];
 }

@@ -35,6 +35,18 @@ function containsAwait(path: NodePath): boolean {
   return found;
 }
 
+/**
+ * Methods of JavaScript's own arrays, strings, promises and iterators: a call of one of these names
+ * is taken to reach no function of the program (a class of yours with such a method loses flows).
+ */
+const BUILTIN_METHODS = new Set([
+  'push', 'pop', 'shift', 'unshift', 'splice', 'slice', 'concat', 'join', 'map', 'filter', 'reduce', 'reduceRight',
+  'forEach', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every', 'includes', 'indexOf', 'lastIndexOf',
+  'sort', 'reverse', 'flat', 'flatMap', 'fill', 'at', 'keys', 'values', 'entries', 'toString', 'toFixed', 'valueOf',
+  'split', 'trim', 'padStart', 'padEnd', 'startsWith', 'endsWith', 'replace', 'replaceAll', 'toLowerCase', 'toUpperCase',
+  'charAt', 'charCodeAt', 'substring', 'then', 'catch', 'finally', 'next',
+]);
+
 /** Whether a statement always leaves the block it is in (`return`, `throw`, `break`, `continue`). */
 function exits(statement: BabelTypes.Statement | null | undefined): boolean {
   if (!statement) return false;
@@ -132,6 +144,7 @@ export class DependencyAnalysis {
   private callsProgram(call: NodePath<BabelTypes.CallExpression>): boolean {
     let root: NodePath = call.get('callee');
     if (root.isSuper() || root.isImport() || this.ctx.generated.has(call.node)) return false;
+    if (root.isMemberExpression() && !root.node.computed && BUILTIN_METHODS.has((root.node.property as BabelTypes.Identifier).name)) return false;
     while (root.isMemberExpression()) root = root.get('object');
     return !root.isIdentifier() || (root.node.name !== 'require' && root.scope.getBinding(root.node.name) !== undefined);
   }
@@ -164,9 +177,14 @@ export class DependencyAnalysis {
     return simple ? (param.key as number) : -1;
   }
 
-  private sourcesOf(path: NodePath | null | undefined, into: Sources = emptySources()): Sources {
+  /**
+   * What `path`'s value is computed from. `handOff`: for a value handed to another function, which
+   * can only follow the value itself: an array, object or instance built around a read is not it.
+   */
+  private sourcesOf(path: NodePath | null | undefined, into: Sources = emptySources(), handOff = false): Sources {
+    const builds = (node: NodePath) => handOff && (node.isArrayExpression() || node.isObjectExpression() || node.isNewExpression());
     // A function's value is the function: what its body reads is not part of it.
-    if (!path || !path.node || path.isFunction()) return into;
+    if (!path || !path.node || path.isFunction() || builds(path)) return into;
     const visit = (node: NodePath): void => {
       if (this.readKeyOf(node) !== null || this.isCarrier(node)) into.reads.add(node);
       else if (node.isIdentifier() && node.isReferencedIdentifier()) {
@@ -175,7 +193,13 @@ export class DependencyAnalysis {
       }
     };
     visit(path);
-    path.traverse({ Function: (inner) => inner.skip(), 'Identifier|MemberExpression|OptionalMemberExpression|CallExpression|OptionalCallExpression|AwaitExpression': visit });
+    path.traverse({
+      Function: (inner) => inner.skip(),
+      'ArrayExpression|ObjectExpression|NewExpression': (inner) => {
+        if (builds(inner)) inner.skip();
+      },
+      'Identifier|MemberExpression|OptionalMemberExpression|CallExpression|OptionalCallExpression|AwaitExpression': visit,
+    });
     return into;
   }
 
@@ -311,6 +335,7 @@ export class DependencyAnalysis {
     const callback = this.inCallback(write);
     // A synchronous function's own reads cannot go stale before its own writes: no await between.
     const stamped = callback || this.fn.node.async;
+    if (callback) this.info.ownTask = true;
     const readerTask = callback ? this.task() : undefined;
     const add = (origin: NodePath, kind: DependencyKind) => {
       // In a callback, only what this function read (and handed on through its locals) is stamped here.
@@ -379,14 +404,14 @@ export class DependencyAnalysis {
   private collectReturns(): void {
     if (this.fn.node.generator) return;
     const handOn = (node: BabelTypes.Node, value: NodePath): void => {
-      const origins = this.originsOf(this.sourcesOf(value)).filter((origin) => !this.isParameter(origin));
+      const origins = this.originsOf(this.sourcesOf(value, undefined, true)).filter((origin) => !this.isParameter(origin));
       const flows = origins.map((origin) => this.flowLocal(origin));
       if (flows.length > 0) this.ctx.returnFlows.set(node, flows);
     };
     const body = this.fn.get('body');
     if (body.isExpression()) {
       // `() => value`: hand on what the value is computed from, through a `return` of its own.
-      if (this.originsOf(this.sourcesOf(body)).some((origin) => !this.isParameter(origin))) {
+      if (this.originsOf(this.sourcesOf(body, undefined, true)).some((origin) => !this.isParameter(origin))) {
         this.fn.ensureBlock();
         const ret = (this.fn.get('body') as NodePath<BabelTypes.BlockStatement>).get('body')[0] as NodePath<BabelTypes.ReturnStatement>;
         handOn(ret.node, ret.get('argument') as NodePath);
@@ -411,7 +436,7 @@ export class DependencyAnalysis {
         const handed: { index: number; sources: BabelTypes.Identifier[] }[] = [];
         for (const [index, argument] of call.get('arguments').entries()) {
           if (argument.isSpreadElement()) break;
-          const sources = this.flowsOf(this.sourcesOf(argument));
+          const sources = this.flowsOf(this.sourcesOf(argument, undefined, true));
           if (sources.length > 0) handed.push({ index, sources });
         }
         if (handed.length > 0) this.ctx.argumentFlows.set(call.node, handed);

@@ -78,7 +78,7 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
     Function(fn: NodePath<BabelTypes.Function>) {
       // A generator's body runs a piece at a time, at its consumer's pace: left to the tasks around it.
       if ((fn.node.generator && !fn.node.async) || ctx.isOpaque(fn)) return;
-      const info: FunctionInfo = { task: fn.node.async ? fn.scope.generateUidIdentifier('t') : null, stampLocals: [], parameterTakes: [] };
+      const info: FunctionInfo = { task: fn.node.async ? fn.scope.generateUidIdentifier('t') : null, ownTask: false, stampLocals: [], parameterTakes: [] };
       // `async (n) => x += await n`: give the body a block, so the analysis sees the body's own node.
       // (Every async function gets a block body when it is wrapped anyway.)
       if (fn.node.async) fn.ensureBlock();

@@ -140,18 +140,19 @@ export class Templates {
     ]);
   }
 
-  private list(ids: BabelTypes.Identifier[]): BabelTypes.ArrayExpression {
-    return this.t.arrayExpression(ids.map((id) => this.t.cloneNode(id)));
+  /** The flows a value hands on: its one source, or an array of them. */
+  private sources(ids: BabelTypes.Identifier[]): BabelTypes.Expression {
+    return ids.length === 1 ? this.t.cloneNode(ids[0]) : this.t.arrayExpression(ids.map((id) => this.t.cloneNode(id)));
   }
 
-  /** `runtime.h(value, [flows...], task)`: a function returns `value`, handing on the flows it is computed from. */
+  /** `runtime.h(value, flows, task)`: a function returns `value`, handing on the flows it is computed from. */
   handReturn(value: BabelTypes.Expression, sources: BabelTypes.Identifier[], task: BabelTypes.Identifier | null): BabelTypes.Expression {
-    return this.call('h', [value, this.list(sources), ...(task ? [this.t.cloneNode(task)] : [])]);
+    return this.call('h', [value, this.sources(sources), ...(task ? [this.t.cloneNode(task)] : [])]);
   }
 
-  /** `runtime.pa(value, index, [flows...])`: argument `index` hands on the flows it is computed from. */
+  /** `runtime.pa(value, index, flows)`: argument `index` hands on the flows it is computed from. */
   handArgument(value: BabelTypes.Expression, index: number, sources: BabelTypes.Identifier[]): BabelTypes.Expression {
-    return this.call('pa', [value, this.num(index), this.list(sources)]);
+    return this.call('pa', [value, this.num(index), this.sources(sources)]);
   }
 
   /** `local = runtime.tr(value)`, or `runtime.tw(task, value)` after an await: take the flows handed with a call's result. */
@@ -192,11 +193,12 @@ export class Templates {
 
   /**
    * What an instrumented synchronous function starts with: its locals, its task when it needs one
-   * (`runtime.s()`), the flows of its parameters.
+   * (`runtime.s()`, or `runtime.s(true)` for a task of its own when the event loop calls it), the
+   * flows of its parameters.
    */
-  syncPrologue(task: BabelTypes.Identifier | null, locals: BabelTypes.Identifier[], takes: ParameterTake[]): BabelTypes.Statement[] {
+  syncPrologue(task: BabelTypes.Identifier | null, ownTask: boolean, locals: BabelTypes.Identifier[], takes: ParameterTake[]): BabelTypes.Statement[] {
     const t = this.t;
-    const enter = task ? [t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(task), this.call('s', []))])] : [];
+    const enter = task ? [t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(task), this.call('s', ownTask ? [t.booleanLiteral(true)] : []))])] : [];
     return [...this.declareLocals(locals), ...enter, ...this.takeParameters(takes)];
   }
 

@@ -258,7 +258,7 @@ const instrumentFunction: Handler<BabelTypes.Function> = (path, ctx, tpl) => {
     body.body = statements;
   } else {
     // In place: paths into the body stay valid (cells are declared through them afterwards).
-    const prologue = tpl.syncPrologue(info.task, info.stampLocals, info.parameterTakes);
+    const prologue = tpl.syncPrologue(info.task, info.ownTask, info.stampLocals, info.parameterTakes);
     prologue.forEach((s) => generated(ctx, s));
     body.body.unshift(...prologue);
   }

@@ -24,8 +24,11 @@ export class Flow {
   ) {}
 }
 
-/** What generated code passes as the flows of a value: flows of its reads and of the values it took. */
-export type FlowSources = readonly (Flow | readonly Flow[] | undefined)[];
+/**
+ * What generated code passes as the flows of a value: one local (a read's Flow, or the flows a
+ * value it took carries), or an array of them when the value comes from several.
+ */
+export type FlowSources = Flow | readonly Flow[] | undefined | readonly FlowSources[];
 
 interface HandOff {
   /** The value handed on; an object only weakly, so a hand-off nobody takes keeps nothing alive. */
@@ -49,15 +52,10 @@ let returned: HandOff | null = null;
 const argumentsHanded: (HandOff | undefined)[] = [];
 
 /** The flows among `sources`, or null when there are none (the common case: nothing allocated). */
-function flowsOf(sources: FlowSources): Flow[] | null {
-  let flows: Flow[] | null = null;
-  for (const source of sources) {
-    if (source === undefined) continue;
-    flows ??= [];
-    if (source instanceof Flow) flows.push(source);
-    else flows.push(...source);
-  }
-  return flows;
+function flowsOf(sources: FlowSources, into: Flow[] | null = null): Flow[] | null {
+  if (sources instanceof Flow) (into ??= []).push(sources);
+  else if (Array.isArray(sources)) for (const source of sources) into = flowsOf(source as FlowSources, into);
+  return into;
 }
 
 function handOff(value: unknown, sources: FlowSources): HandOff | null {

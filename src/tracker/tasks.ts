@@ -123,11 +123,12 @@ export function resumeTask(task: Task): void {
 }
 
 /**
- * A synchronous function that hands reads on (see detector/flows.ts) starts: it runs in the current
- * task, or — called by the event loop, as a timer or `.then()` callback — starts a task of its own.
+ * A synchronous function that stamps reads starts: it runs in the current task. Called by the event
+ * loop (a timer or `.then()` callback), it is task 0 — or, when callbacks it makes write from its
+ * reads (`own`), a task of its own, so that two such chains are two tasks.
  */
-export function syncTask(): Task {
-  return current ?? new Task(nextId++);
+export function syncTask(own = false): Task {
+  return current ?? (own ? new Task(nextId++) : MAIN_TASK);
 }
 
 /** The async function returned or threw. */
