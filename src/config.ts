@@ -12,6 +12,12 @@ export const ENV = {
   raceFlagFile: 'ASYNCRACE_RACE_FLAG_FILE',
   /** Suppression patterns (`target:balance,file:src/legacy/**`), added to those of package.json. */
   suppress: 'ASYNCRACE_SUPPRESS',
+  /** Globs of files to instrument (`src/**,lib/**`), added to those of package.json. */
+  include: 'ASYNCRACE_INCLUDE',
+  /** Globs of files never to instrument, added to those of package.json. */
+  exclude: 'ASYNCRACE_EXCLUDE',
+  /** `0` turns the transform cache off (`asyncrace run --no-cache`). */
+  cache: 'ASYNCRACE_CACHE',
 } as const;
 
 export type LogTarget = { kind: 'fd'; fd: 1 | 2 } | { kind: 'file'; path: string };
@@ -31,18 +37,22 @@ export interface SuppressionPattern {
 
 const SUPPRESSION = /^(target|file|function):(.+)$/;
 
+/** Entries of a comma-separated list, split outside braces so a glob's `{a,b}` keeps its comma. */
+export function splitList(value: string): string[] {
+  return value.split(/,(?![^{]*\})/).map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+
 /**
- * Parses `target:balance,file:src/{a,b}/**`: entries are separated by commas outside braces, so a
- * glob's `{a,b}` keeps its comma. Entries that are not `kind:glob` are returned as `invalid`.
+ * Parses `target:balance,file:src/{a,b}/**`. Entries that are not `kind:glob` are returned as
+ * `invalid`.
  */
 export function parseSuppressions(value: string): { patterns: SuppressionPattern[]; invalid: string[] } {
   const patterns: SuppressionPattern[] = [];
   const invalid: string[] = [];
-  for (const entry of value.split(/,(?![^{]*\})/)) {
-    const trimmed = entry.trim();
-    const match = SUPPRESSION.exec(trimmed);
+  for (const entry of splitList(value)) {
+    const match = SUPPRESSION.exec(entry);
     if (match) patterns.push({ kind: match[1] as SuppressionKind, glob: match[2]!.trim() });
-    else if (trimmed !== '') invalid.push(trimmed);
+    else invalid.push(entry);
   }
   return { patterns, invalid };
 }
@@ -54,6 +64,25 @@ function nearestPackageJson(dir: string): string | undefined {
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+/**
+ * A list setting of the `asyncrace` key in the nearest package.json from the working directory
+ * (`{ "asyncrace": { "suppress": [...] } }`): an array of strings, or one string read as a
+ * comma-separated list. Problems are added to `problems` in words, prefixed with the file.
+ */
+function packageList(key: string, problems: string[]): { file: string; entries: string[] } | undefined {
+  const file = nearestPackageJson(process.cwd());
+  if (!file) return undefined;
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))?.asyncrace?.[key];
+    const entries = typeof value === 'string' ? splitList(value) : value ?? [];
+    if (!Array.isArray(entries) || entries.some((e) => typeof e !== 'string')) throw new Error(`asyncrace.${key} must be a string or an array of strings`);
+    return { file, entries: entries as string[] };
+  } catch (error) {
+    problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
   }
 }
 
@@ -71,16 +100,18 @@ export function readSuppressions(): { patterns: SuppressionPattern[]; problems: 
     for (const entry of parsed.invalid) problems.push(`${source}: '${entry}' is not a suppression (target:, file: or function: followed by a pattern)`);
   };
   add(process.env[ENV.suppress] ?? '', ENV.suppress);
-  const file = nearestPackageJson(process.cwd());
-  if (file) {
-    try {
-      const suppress: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))?.asyncrace?.suppress;
-      const entries = typeof suppress === 'string' ? [suppress] : suppress ?? [];
-      if (!Array.isArray(entries) || entries.some((e) => typeof e !== 'string')) throw new Error('asyncrace.suppress must be a string or an array of strings');
-      for (const entry of entries) add(entry, file);
-    } catch (error) {
-      problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  const fromPackage = packageList('suppress', problems);
+  for (const entry of fromPackage?.entries ?? []) add(entry, fromPackage!.file);
   return { patterns, problems };
+}
+
+/**
+ * Which files to instrument, beyond the default (the working directory's, outside node_modules):
+ * include and exclude globs from `ASYNCRACE_INCLUDE`/`ASYNCRACE_EXCLUDE` (which `asyncrace run
+ * --include/--exclude` set) and `asyncrace.include`/`asyncrace.exclude` in package.json, added up.
+ */
+export function readFileSelection(): { include: string[]; exclude: string[]; problems: string[] } {
+  const problems: string[] = [];
+  const list = (variable: string, key: string) => [...splitList(process.env[variable] ?? ''), ...(packageList(key, problems)?.entries ?? [])];
+  return { include: list(ENV.include, 'include'), exclude: list(ENV.exclude, 'exclude'), problems };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { runInstrumented, UsageError } from './run';
+import { runInstrumented, UsageError, type RunOptions } from './run';
 
 const { version } = require('../../../package.json') as { version: string };
 
@@ -10,6 +10,11 @@ const USAGE_EXIT_CODE = 2;
 function fail(message: string, status: number): never {
   process.stderr.write(`asyncrace: ${message.replace(/^error: /, '')}\n`);
   process.exit(status);
+}
+
+/** A repeatable option's values, in order. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 function buildProgram(): Command {
@@ -28,9 +33,12 @@ function buildProgram(): Command {
     .argument('<command...>', 'the command to run, e.g. node app.js, node --test, npx mocha')
     .option('--log <target>', 'where race reports go: stderr, stdout, or a file (appended); default $ASYNCRACE_LOG, else stderr')
     .option('--fail-on-race', `exit with status 66 when the command succeeded but a race was reported`)
-    .option('--suppress <pattern>', 'silence races matching target:<glob>, file:<glob> or function:<glob> (repeatable; added to $ASYNCRACE_SUPPRESS)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--suppress <pattern>', 'silence races matching target:<glob>, file:<glob> or function:<glob> (repeatable; added to $ASYNCRACE_SUPPRESS)', collect)
+    .option('--include <glob>', 'instrument only the files this glob matches, relative to the working directory (repeatable; added to $ASYNCRACE_INCLUDE)', collect)
+    .option('--exclude <glob>', 'never instrument the files this glob matches (repeatable; added to $ASYNCRACE_EXCLUDE)', collect)
+    .option('--no-cache', 'transform every file afresh: no reading or writing of the transform cache (sets $ASYNCRACE_CACHE=0)')
     .passThroughOptions()
-    .action(async (command: string[], options: { log?: string; failOnRace?: boolean; suppress?: string[] }) => {
+    .action(async (command: string[], options: RunOptions) => {
       process.exitCode = await runInstrumented(command, options);
     });
 

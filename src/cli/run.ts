@@ -12,6 +12,10 @@ export interface RunOptions {
   log?: string;
   failOnRace?: boolean;
   suppress?: string[];
+  include?: string[];
+  exclude?: string[];
+  /** False with `--no-cache`. */
+  cache?: boolean;
 }
 
 /** A problem the CLI reports in one line, exiting with `status` (2: bad usage, 127: no such command). */
@@ -45,13 +49,24 @@ function logTarget(log: string): string {
   return file;
 }
 
+/** Values of a repeatable option added to the comma-separated list already in the environment. */
+function addToList(values: string[], existing: string | undefined): string {
+  return [existing, ...values].filter((value) => value).join(',');
+}
+
 /** `--suppress` patterns added to those already in the environment, checked here: a typo must not go unnoticed. */
 function suppressions(patterns: string[], existing: string | undefined): string {
   for (const pattern of patterns) {
     const { invalid } = parseSuppressions(pattern);
     if (invalid.length > 0) throw new UsageError(`bad --suppress '${invalid[0]}': expected target:<glob>, file:<glob> or function:<glob>`);
   }
-  return [existing, ...patterns].filter((value) => value).join(',');
+  return addToList(patterns, existing);
+}
+
+/** `--include`/`--exclude` globs, checked here: an empty one is surely a mistake. */
+function globs(option: string, values: string[], existing: string | undefined): string {
+  if (values.some((value) => value.trim() === '')) throw new UsageError(`bad --${option}: an empty glob`);
+  return addToList(values, existing);
 }
 
 function signalExitCode(signal: NodeJS.Signals): number {
@@ -68,6 +83,9 @@ export async function runInstrumented(command: string[], options: RunOptions): P
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: nodeOptionsWithHook(process.env.NODE_OPTIONS) };
   if (options.log !== undefined) env[ENV.log] = logTarget(options.log);
   if (options.suppress?.length) env[ENV.suppress] = suppressions(options.suppress, process.env[ENV.suppress]);
+  if (options.include?.length) env[ENV.include] = globs('include', options.include, process.env[ENV.include]);
+  if (options.exclude?.length) env[ENV.exclude] = globs('exclude', options.exclude, process.env[ENV.exclude]);
+  if (options.cache === false) env[ENV.cache] = '0';
 
   let flagDir: string | undefined;
   if (options.failOnRace) {

@@ -20,6 +20,6 @@ const onHooksThread = !isMainThread && parentPort === null;
 
 if (!holder[KEY] && !onHooksThread) {
   holder[KEY] = true;
-  addHook(instrumentSource, { exts: ['.js', '.cjs'], matcher: userFileMatcher(), ignoreNodeModules: true });
+  addHook(instrumentSource, { exts: ['.js', '.cjs'], matcher: userFileMatcher(), ignoreNodeModules: false });
   nodeModule.register(pathToFileURL(require.resolve('./esm-loader')).href);
 }
