@@ -90,14 +90,28 @@ export class DependencyAnalysis {
   private readonly taintMemo = new Map<Binding, Set<NodePath>>();
   private readonly keys = new Map<NodePath, string | null>();
 
+  /** The code unit analysed, as enclosingUnit names it: the function, or null for a module's top level. */
+  private readonly unit: NodePath | null;
+  /** Whether the unit can await: an async function, or a module with top-level await. */
+  private readonly async: boolean;
+
   constructor(
-    private readonly fn: NodePath<BabelTypes.Function>,
+    private readonly fn: NodePath<BabelTypes.Function> | NodePath<BabelTypes.Program>,
     private readonly info: FunctionInfo,
     private readonly ctx: InstrumentContext,
-  ) {}
+  ) {
+    this.unit = fn.isProgram() ? null : fn;
+    this.async = fn.isProgram() ? info.task !== null : fn.node.async === true;
+  }
 
   private ownUnit(path: NodePath): boolean {
-    return enclosingUnit(path) === this.fn;
+    return enclosingUnit(path) === this.unit;
+  }
+
+  /** Traverse the unit's own code (a function's body, or the whole module). */
+  private traverseBody(visitor: Parameters<NodePath['traverse']>[0]): void {
+    if (this.fn.isProgram()) this.fn.traverse(visitor);
+    else (this.fn.get('body') as NodePath).traverse(visitor);
   }
 
   /** The function's task variable, made when generated code first needs it. */
@@ -113,11 +127,11 @@ export class DependencyAnalysis {
    */
   private inCallback(path: NodePath): boolean {
     let unit = enclosingUnit(path);
-    if (unit === this.fn) return false;
-    for (; unit && unit !== this.fn; unit = enclosingUnit(unit)) {
+    if (unit === this.unit) return false;
+    for (; unit && unit !== this.unit; unit = enclosingUnit(unit)) {
       if (!unit.isFunction() || unit.node.async || unit.node.generator || inParameters(unit, this.fn)) return false;
     }
-    return unit === this.fn;
+    return unit === this.unit;
   }
 
   private isShared = (id: NodePath<BabelTypes.Identifier>): boolean => {
@@ -297,7 +311,7 @@ export class DependencyAnalysis {
         if (binding) this.addLocalSource(binding, sources);
       }
     };
-    this.fn.get('body').traverse({
+    this.traverseBody({
       Function: (inner) => inner.skip(),
       VariableDeclarator: (decl) => {
         if (this.ownUnit(decl)) assignLocals(decl.get('id'), this.sourcesOf(decl.get('init') as NodePath));
@@ -334,7 +348,7 @@ export class DependencyAnalysis {
     const seen = new Set<NodePath>();
     const callback = this.inCallback(write);
     // A synchronous function's own reads cannot go stale before its own writes: no await between.
-    const stamped = callback || this.fn.node.async;
+    const stamped = callback || this.async;
     if (callback) this.info.ownTask = true;
     const readerTask = callback ? this.task() : undefined;
     const add = (origin: NodePath, kind: DependencyKind) => {
@@ -385,7 +399,7 @@ export class DependencyAnalysis {
       if (key.startsWith('var:') && !this.isShared(write.get(write.isAssignmentExpression() ? 'left' : 'argument') as NodePath<BabelTypes.Identifier>)) return;
       this.addDependencies(write, key);
     };
-    this.fn.get('body').traverse({
+    this.traverseBody({
       Function: (inner) => {
         // Nested async functions and generators are tasks of their own, analysed on their own.
         if (inner.node.async || inner.node.generator) inner.skip();
@@ -402,18 +416,20 @@ export class DependencyAnalysis {
    * parameters: the caller already counts a call's result as computed from its arguments.)
    */
   private collectReturns(): void {
-    if (this.fn.node.generator) return;
+    if (this.fn.isProgram()) return;
+    const fn: NodePath<BabelTypes.Function> = this.fn as NodePath<BabelTypes.Function>;
+    if (fn.node.generator) return;
     const handOn = (node: BabelTypes.Node, value: NodePath): void => {
       const origins = this.originsOf(this.sourcesOf(value, undefined, true)).filter((origin) => !this.isParameter(origin));
       const flows = origins.map((origin) => this.flowLocal(origin));
       if (flows.length > 0) this.ctx.returnFlows.set(node, flows);
     };
-    const body = this.fn.get('body');
+    const body = fn.get('body');
     if (body.isExpression()) {
       // `() => value`: hand on what the value is computed from, through a `return` of its own.
       if (this.originsOf(this.sourcesOf(body, undefined, true)).some((origin) => !this.isParameter(origin))) {
-        this.fn.ensureBlock();
-        const ret = (this.fn.get('body') as NodePath<BabelTypes.BlockStatement>).get('body')[0] as NodePath<BabelTypes.ReturnStatement>;
+        fn.ensureBlock();
+        const ret = (fn.get('body') as NodePath<BabelTypes.BlockStatement>).get('body')[0] as NodePath<BabelTypes.ReturnStatement>;
         handOn(ret.node, ret.get('argument') as NodePath);
       }
       return;
@@ -429,7 +445,7 @@ export class DependencyAnalysis {
 
   /** Arguments computed from reads or carried values hand them on to the function called. */
   private collectArguments(): void {
-    this.fn.get('body').traverse({
+    this.traverseBody({
       Function: (inner) => inner.skip(),
       CallExpression: (call) => {
         if (!this.callsProgram(call) || this.readKeyOf(call) !== null || entryCall(call, ENTRY_WRITES)) return;

@@ -7,12 +7,22 @@ import type { Templates } from './templates';
 /** What every instrumenting visitor needs: its signature, the task in scope, and the bookkeeping of handled nodes. */
 export type Handler<N extends BabelTypes.Node> = (path: NodePath<N>, ctx: InstrumentContext, tpl: Templates) => void;
 
-/** The task variable of the function `path` runs in: every async function has one, some synchronous ones do. */
+/**
+ * The task variable of the code `path` runs in: every async function has one, some synchronous
+ * ones do, and so does the top level of a module with top-level await.
+ */
 export function taskAt(path: NodePath, ctx: InstrumentContext): BabelTypes.Identifier | null {
   const fn = enclosingUnit(path);
+  if (!fn) return ctx.functions.get(path.scope.getProgramParent().path.node)?.task ?? null;
   // Parameter defaults run before the body enters the task, and cannot see the body's locals.
-  if (!fn || !fn.isFunction() || inParameters(path, fn)) return null;
+  if (!fn.isFunction() || inParameters(path, fn)) return null;
   return ctx.functions.get(fn.node)?.task ?? null;
+}
+
+/** The task of the code `path` runs in when that code can await: an async function's, a module's. */
+export function asyncTaskAt(path: NodePath, ctx: InstrumentContext): BabelTypes.Identifier | null {
+  const unit = enclosingUnit(path);
+  return !unit || (unit.isFunction() && unit.node.async) ? taskAt(path, ctx) : null;
 }
 
 /** Skip nodes the plugin made or already handled, and code left alone; mark the rest handled. */

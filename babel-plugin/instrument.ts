@@ -27,17 +27,22 @@ function isEsm(program: NodePath<BabelTypes.Program>, filename: string): boolean
   if (program.node.sourceType !== 'module') return false;
   if (/\.m[jt]s$/.test(filename)) return true;
   if (program.node.body.some((s) => s.type.startsWith('Import') || s.type.startsWith('Export'))) return true;
-  let moduleSyntax = false;
+  return usesModuleSyntax(program, true);
+}
+
+/** Whether the module's top level awaits (`await`, `for await`); with `meta`, or uses `import.meta`. */
+function usesModuleSyntax(program: NodePath<BabelTypes.Program>, meta: boolean): boolean {
+  let found = false;
   program.traverse({
     Function: (fn) => fn.skip(),
     'MetaProperty|AwaitExpression|ForOfStatement'(path) {
-      if (path.isMetaProperty() && path.node.meta.name !== 'import') return;
+      if (path.isMetaProperty() && (!meta || path.node.meta.name !== 'import')) return;
       if (path.isForOfStatement() && !path.node.await) return;
-      moduleSyntax = true;
+      found = true;
       path.stop();
     },
   });
-  return moduleSyntax;
+  return found;
 }
 
 /** A top-level function declaration named `require` replaces Node's before the first line runs. */
@@ -86,6 +91,14 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
       if (info.task || info.stampLocals.length > 0) ctx.functions.set(fn.node, info);
     },
   });
+  // A module with top-level await is a task of its own, like an async function's body.
+  const topLevel: FunctionInfo | undefined = program.node.sourceType === 'module' && !ctx.isOpaque(program) && usesModuleSyntax(program, false)
+    ? { task: program.scope.generateUidIdentifier('t'), ownTask: false, stampLocals: [], parameterTakes: [] }
+    : undefined;
+  if (topLevel) {
+    new DependencyAnalysis(program, topLevel, ctx).run();
+    ctx.functions.set(program.node, topLevel);
+  }
   if (found.length === 0 && ctx.functions.size === 0) return;
 
   program.traverse(buildVisitor(ctx, templates));
@@ -94,5 +107,8 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
     templates.loadRuntime(options.runtime, options.moduleType ? options.moduleType === 'esm' : isEsm(program, options.filename), hidesRequire(program)),
     templates.registerModule(options.filename, ctx.sites.toArrayExpression(t), ignoredLines((program.parent as BabelTypes.File).comments)),
     ...cells,
+    ...(topLevel ? templates.moduleTaskStart(topLevel.task!, topLevel.stampLocals) : []),
   ]);
+  // Left when the module's code ends; a module that throws has failed as a whole.
+  if (topLevel) program.pushContainer('body', templates.moduleTaskEnd(topLevel.task!));
 }

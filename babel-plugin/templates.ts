@@ -222,6 +222,17 @@ export class Templates {
     return t.expressionStatement(this.call('l', [t.cloneNode(task), t.cloneNode(this.module), this.num(site)]));
   }
 
+  /** `var locals...; const task = runtime.e()`: a module with top-level await starts its task. */
+  moduleTaskStart(task: BabelTypes.Identifier, locals: BabelTypes.Identifier[]): BabelTypes.Statement[] {
+    const t = this.t;
+    return [...this.declareLocals(locals), t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(task), this.call('e', []))])];
+  }
+
+  /** `runtime.x(task)`: the module's code ended. */
+  moduleTaskEnd(task: BabelTypes.Identifier): BabelTypes.Statement {
+    return this.t.expressionStatement(this.call('x', [this.t.cloneNode(task)]));
+  }
+
   /**
    * The body of an instrumented async function: enter a task (`e(true)` for an async generator, whose
    * body runs only when its consumer asks), take the flows of its parameters, run, leave the task

@@ -1,7 +1,7 @@
 import type { NodePath, Visitor, types as BabelTypes } from '@babel/core';
 import { checkKind, sharedVariableAt, type InstrumentContext, type SharedVariable } from './context';
-import { enclosingUnit, statementBeforeLabels } from './functions';
-import { claim, followWith, generated, stampBefore, taskAt, type Handler } from './handler';
+import { statementBeforeLabels } from './functions';
+import { asyncTaskAt, claim, followWith, generated, stampBefore, taskAt, type Handler } from './handler';
 import { instrumentEntryCall, instrumentMemberWrite, stampMemberRead, stampObjectRead } from './objects';
 import { keepName } from './preserve';
 import type { Templates } from './templates';
@@ -171,11 +171,6 @@ const handOnReturn: Handler<BabelTypes.ReturnStatement> = (path, ctx, tpl) => {
   path.node.argument = tpl.handReturn(path.node.argument, sources, asyncTaskAt(path, ctx));
 };
 
-/** The task of the async function `path` runs in (not a synchronous function's). */
-function asyncTaskAt(path: NodePath, ctx: InstrumentContext): BabelTypes.Identifier | null {
-  const unit = enclosingUnit(path);
-  return unit?.isFunction() && unit.node.async ? taskAt(path, ctx) : null;
-}
 
 /** `delete o.x` writes o.x. */
 const instrumentDelete: Handler<BabelTypes.UnaryExpression> = (path, ctx, tpl) => {

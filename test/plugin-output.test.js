@@ -116,6 +116,17 @@ const cases = [
     calls: { a: 2, l: 1 },
   },
   {
+    name: 'a module with top-level await is a task: its awaits suspend it, its dependent writes are checked',
+    code: 'let x = 0;\nexport async function f() { x = 1; }\nconst v = x;\nawait io();\nx = v + 1;',
+    calls: { e: 2, x: 2, a: 1, r: 1, v: 1, k: 1 },
+  },
+  {
+    name: 'a module without top-level await is no task',
+    code: 'let x = 0;\nexport async function f() { x = 1; }\nconst v = x;\nx = v + 1;',
+    calls: { e: 1, x: 1 },
+    absent: ['a', 'k'],
+  },
+  {
     name: 'functions using eval are left alone',
     code: 'let x = 0;\nasync function f() { eval("x = 1"); x = 2; await 1; }',
     absent: ['e', 'a', 'w'],
