@@ -11,6 +11,9 @@ const { readReportLines, summarize } = require('./helpers/report');
 const CREDIT = fs.readFileSync(path.join(REPO, 'fixtures', 'credit-2', 'app.js'), 'utf8');
 // The example as DEVELOPERS.md writes it, with top-level await: Node runs it as an ES module.
 const CREDIT_TLA = fs.readFileSync(path.join(REPO, 'fixtures', 'esm-top-level-await', 'app.js'), 'utf8');
+// TypeScript, run as it is written (`node app.ts`): a CommonJS app, and a "type": "module" project
+// importing './helper.js' that is helper.ts.
+const fixture = (name, file) => fs.readFileSync(path.join(REPO, 'fixtures', name, file), 'utf8');
 // The same program with the read moved after the await: correct, so silent.
 const CREDIT_FIXED = CREDIT.replace('  const current = balance;\n  await io();\n', '  await io();\n  const current = balance;\n');
 
@@ -28,6 +31,10 @@ describe('installed from the packed tarball', () => {
     fs.writeFileSync(path.join(project, 'app.js'), CREDIT);
     fs.writeFileSync(path.join(project, 'fixed.js'), CREDIT_FIXED);
     fs.writeFileSync(path.join(project, 'top-level-await.js'), CREDIT_TLA);
+    fs.writeFileSync(path.join(project, 'credit.mjs'), CREDIT_TLA);
+    fs.writeFileSync(path.join(project, 'app.ts'), fixture('ts-app', 'app.ts'));
+    fs.mkdirSync(path.join(project, 'nodenext'));
+    for (const file of ['package.json', 'app.ts', 'helper.ts']) fs.writeFileSync(path.join(project, 'nodenext', file), fixture('ts-nodenext', file));
   });
 
   test('reports exactly one lost update on balance, on stderr', () => {
@@ -44,6 +51,30 @@ describe('installed from the packed tarball', () => {
     const result = npx(['asyncrace', 'run', '--fail-on-race', '--log', log, '--', 'node', 'top-level-await.js']);
     assert.equal(result.status, 66);
     assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'balance', read: 8, write: 10, file: 'top-level-await.js' }]);
+  });
+
+  test('a TypeScript app run with `node app.ts` reports the lines of the .ts source', () => {
+    const result = npx(['asyncrace', 'run', '--', 'node', 'app.ts']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'total: 2 (expected 3), balance: 3, first: a\n');
+    const log = path.join(project, 'ts.ndjson');
+    fs.writeFileSync(log, result.stderr);
+    assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'total', read: 14, write: 16, file: 'app.ts' }]);
+  });
+
+  test("a TypeScript ES module project importing './helper.js' (helper.ts) reports the helper's lines", () => {
+    const log = path.join(project, 'nodenext.ndjson');
+    const result = npx(['asyncrace', 'run', '--log', log, '--', 'node', 'nodenext/app.ts']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'requests: 10 (expected 11), low is Low\n');
+    assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'this.hits', read: 15, write: 17, file: 'nodenext/helper.ts' }]);
+  });
+
+  test('an .mjs app reports its lines', () => {
+    const log = path.join(project, 'mjs.ndjson');
+    const result = npx(['asyncrace', 'run', '--log', log, '--', 'node', 'credit.mjs']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'balance', read: 8, write: 10, file: 'credit.mjs' }]);
   });
 
   test('--fail-on-race exits 66', () => {

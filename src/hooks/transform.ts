@@ -1,21 +1,50 @@
 import type * as Babel from '@babel/core';
 import { pathToFileURL } from 'node:url';
+import { cached } from './cache';
+import { readSourceMap } from './source-map-file';
+import { transformFingerprint } from './fingerprint';
+import { isTypeScript, PRESET_OPTIONS, typeScriptFormat, type ModuleFormat } from './typescript';
+
+export type { ModuleFormat };
 
 /** The runtime this copy of asyncrace ships: instrumented code loads exactly this file. */
 const RUNTIME = require.resolve('../runtime');
 
-/** How Node.js loads a file: CommonJS through `require`, or as an ES module. */
-export type ModuleFormat = 'commonjs' | 'module';
-
 /**
  * Babel and the plugin load on the first file to instrument, not with the hook: `asyncrace run` puts
  * the hook in every Node.js process (npm, npx, the test runner's own), most of which never load a
- * file of the user's.
+ * file of the user's; and a start served from the transform cache never loads them.
  */
-let babel: { transformSync: typeof Babel.transformSync; plugin: unknown } | undefined;
+let babel: { core: typeof Babel; plugin: unknown } | undefined;
 function loadBabel(): NonNullable<typeof babel> {
-  babel ??= { transformSync: (require('@babel/core') as typeof Babel).transformSync, plugin: require('../../babel-plugin') };
+  babel ??= { core: require('@babel/core') as typeof Babel, plugin: require('../../babel-plugin') };
   return babel;
+}
+
+/** A module instrumented, and how Node.js must run it. */
+export interface Instrumented {
+  code: string;
+  format: ModuleFormat;
+}
+
+/**
+ * Instruments one file, from the transform cache when the same source, file, format and transform
+ * were seen before. Without a `format`, a JavaScript file is CommonJS (what the require hook loads)
+ * and a TypeScript file's format is worked out as Node.js would for its JavaScript.
+ */
+export function instrument(code: string, filename: string, format?: ModuleFormat): Instrumented {
+  const options = JSON.stringify([pluginOptions(false), pluginOptions(true), PRESET_OPTIONS]);
+  // Sites of compiled code come from its source map: a rebuilt map must not be served a stale entry.
+  const sourceMap = readSourceMap(filename, code) ?? '';
+  return cached([transformFingerprint(), options, filename, format ?? 'unknown', code, sourceMap], () => {
+    const resolved = format ?? (isTypeScript(filename) ? typeScriptFormat(filename, code, loadBabel().core) : 'commonjs');
+    return { code: transform(code, filename, resolved), format: resolved };
+  });
+}
+
+/** `instrument`'s code alone: what the require hook needs. */
+export function instrumentSource(code: string, filename: string, format?: ModuleFormat): string {
+  return instrument(code, filename, format).code;
 }
 
 /**
@@ -30,29 +59,34 @@ function loadBabel(): NonNullable<typeof babel> {
  * the file is generated once more in Babel's own format. A file Babel cannot parse is returned as it
  * is: Node then reports its own SyntaxError for it.
  */
-export function instrumentSource(code: string, filename: string, format: ModuleFormat = 'commonjs'): string {
-  const { transformSync, plugin } = loadBabel();
+function transform(code: string, filename: string, format: ModuleFormat): string {
+  const { core, plugin } = loadBabel();
   const esm = format === 'module';
-  const transform = (preserveFormat: boolean) =>
-    transformSync(code, {
+  const typescript = isTypeScript(filename);
+  const run = (preserveFormat: boolean) =>
+    core.transformSync(code, {
       filename,
       babelrc: false,
       configFile: false,
-      sourceType: esm ? 'module' : 'script',
+      // TypeScript's CommonJS forms (`import x = require()`, `export =`) parse only in a module.
+      sourceType: esm || typescript ? 'module' : 'script',
       retainLines: true,
       compact: false,
       parserOpts: { allowReturnOutsideFunction: !esm, tokens: preserveFormat },
       // Not in @types/babel__core's GeneratorOptions yet.
       generatorOpts: { experimental_preserveFormat: preserveFormat } as Babel.GeneratorOptions,
-      plugins: [[plugin, { runtime: esm ? pathToFileURL(RUNTIME).href : RUNTIME, moduleType: esm ? 'esm' : 'cjs' }]],
+      plugins: [[plugin, pluginOptions(esm)]],
+      // Types are stripped after the plugin instrumented the file as written (it works in
+      // Program.enter), so its sites keep the lines and columns of the .ts source.
+      presets: typescript ? [[require.resolve('@babel/preset-typescript'), PRESET_OPTIONS]] : [],
     });
   let result;
   try {
-    result = transform(true);
+    result = run(true);
   } catch (error) {
     if (isParseError(error)) return code;
     try {
-      result = transform(false);
+      result = run(false);
     } catch {
       return code;
     }
@@ -63,4 +97,8 @@ export function instrumentSource(code: string, filename: string, format: ModuleF
 /** Babel's parser failed: generating in another format would fail the same way. */
 function isParseError(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'BABEL_PARSE_ERROR';
+}
+
+function pluginOptions(esm: boolean): { runtime: string; moduleType: 'esm' | 'cjs' } {
+  return { runtime: esm ? pathToFileURL(RUNTIME).href : RUNTIME, moduleType: esm ? 'esm' : 'cjs' };
 }
