@@ -141,11 +141,28 @@ function recordWrite(
   followWith(logical ? path.get('right') as NodePath : path, ctx, [...flowChecks, record]);
 }
 
+/**
+ * `module.exports = …`, `exports.x = …`, `module.exports.x = …` (CommonJS's own `module` and
+ * `exports`): Node finds a CommonJS module's named exports for `import { x }` by reading these
+ * statements in its source (cjs-module-lexer), which is the instrumented source where hooks hand it
+ * to Node (`module.registerHooks`). Outside any function they run once, synchronously, while the
+ * module loads: no task can be between a read and a write then, so they are left as written.
+ */
+function isCommonJsExport(target: NodePath<BabelTypes.MemberExpression>, ctx: InstrumentContext): boolean {
+  const t = ctx.t;
+  const free = (node: BabelTypes.Node, name: string) => t.isIdentifier(node, { name }) && target.scope.getBinding(name) === undefined;
+  const moduleExports = (node: BabelTypes.Node) =>
+    t.isMemberExpression(node) && !node.computed && free(node.object, 'module') && t.isIdentifier(node.property, { name: 'exports' });
+  const object = target.node.object;
+  return moduleExports(target.node) || free(object, 'exports') || moduleExports(object);
+}
+
 /** `o.x = v`, `o[k] op= v`, `o.x++`, `delete o.x`: a property write. */
 export function instrumentMemberWrite(
   path: NodePath<BabelTypes.AssignmentExpression | BabelTypes.UpdateExpression | BabelTypes.UnaryExpression>,
   target: NodePath<BabelTypes.MemberExpression>, ctx: InstrumentContext, tpl: Templates,
 ): void {
+  if (isCommonJsExport(target, ctx) && !path.getFunctionParent()) return;
   if (!claim(path, ctx)) return;
   const t = ctx.t;
   const name = targetName(target);

@@ -3,13 +3,17 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { addHook } from 'pirates';
 import { userFileMatcher } from './files';
+import { followProcessesAndThreads } from './processes';
+import { installSyncHooks, registerHooksApi } from './sync-hooks';
 import { instrumentSource } from './transform';
 
 /**
  * `node --require asyncrace/register app.js` or `node --import asyncrace/register app.mjs`:
- * instruments every module of the user's loaded afterwards, CommonJS through a require hook and ES
- * modules through `module.register` loader hooks. Loading it twice (NODE_OPTIONS plus a flag)
- * installs the hooks once.
+ * instruments every module of the user's loaded afterwards. On Node.js >= 22.15 / 23.5 through
+ * `module.registerHooks` (sync-hooks.ts: synchronous, on this thread, for require and import); on
+ * Node 20 CommonJS through a require hook and ES modules through `module.register` loader hooks.
+ * Worker threads and child processes get the hook too (processes.ts). Loading it twice
+ * (NODE_OPTIONS plus a flag) installs the hooks once per thread.
  */
 const KEY = Symbol.for('asyncrace.register');
 const holder = globalThis as typeof globalThis & { [KEY]?: boolean };
@@ -20,6 +24,14 @@ const onHooksThread = !isMainThread && parentPort === null;
 
 if (!holder[KEY] && !onHooksThread) {
   holder[KEY] = true;
-  addHook(instrumentSource, { exts: ['.js', '.cjs'], matcher: userFileMatcher(), ignoreNodeModules: false });
-  nodeModule.register(pathToFileURL(require.resolve('./esm-loader')).href);
+  // Node >= 22.15 / 23.5: synchronous hooks on this thread cover require and import alike.
+  // Node 20: a require hook for CommonJS, loader hooks (on their own thread) for ES modules.
+  const registerHooks = registerHooksApi();
+  if (registerHooks) {
+    installSyncHooks(registerHooks);
+  } else {
+    addHook(instrumentSource, { exts: ['.js', '.cjs', '.ts', '.cts'], matcher: userFileMatcher(), ignoreNodeModules: false });
+    nodeModule.register(pathToFileURL(require.resolve('./esm-loader')).href);
+  }
+  followProcessesAndThreads();
 }
