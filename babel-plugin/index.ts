@@ -30,6 +30,7 @@ function asyncracePlugin(api: PluginApi, options: AsyncracePluginOptions = {}): 
           runtime,
           moduleType: options.moduleType,
           filename: state.filename ?? 'unknown',
+          inputSourceMap: (state.file as { inputMap?: { toObject(): unknown } | null }).inputMap?.toObject(),
         });
       },
     },

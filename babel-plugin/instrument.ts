@@ -2,6 +2,7 @@ import type { NodePath, types as BabelTypes } from '@babel/core';
 import type { FunctionInfo, InstrumentContext, Types } from './context';
 import { DependencyAnalysis } from './dependencies';
 import { findOpaqueUnits, isInsideOpaque } from './functions';
+import { OriginalPositions } from './original-positions';
 import { declareCells, findSharedVariables } from './shared-variables';
 import { SiteTable } from './sites';
 import { ignoredLines } from './suppressions';
@@ -16,6 +17,8 @@ export interface InstrumentOptions {
   readonly filename: string;
   /** ES module or CommonJS, when the host knows. */
   readonly moduleType: 'esm' | 'cjs' | undefined;
+  /** The source map of the code as it came in (compiled JavaScript), if any. */
+  readonly inputSourceMap?: unknown;
 }
 
 /**
@@ -58,9 +61,10 @@ function hidesRequire(program: NodePath<BabelTypes.Program>): boolean {
 export function instrumentProgram(program: NodePath<BabelTypes.Program>, options: InstrumentOptions): void {
   const { t } = options;
   const opaque = findOpaqueUnits(program);
+  const original = new OriginalPositions(options.inputSourceMap, options.filename);
   const ctx: InstrumentContext = {
     t,
-    sites: new SiteTable(),
+    sites: new SiteTable(original),
     runtime: program.scope.generateUidIdentifier('asyncrace'),
     module: program.scope.generateUidIdentifier('asyncraceModule'),
     shared: new Map(),
@@ -105,7 +109,10 @@ export function instrumentProgram(program: NodePath<BabelTypes.Program>, options
   const cells = declareCells(found, templates);
   program.unshiftContainer('body', [
     templates.loadRuntime(options.runtime, options.moduleType ? options.moduleType === 'esm' : isEsm(program, options.filename), hidesRequire(program)),
-    templates.registerModule(options.filename, ctx.sites.toArrayExpression(t), ignoredLines((program.parent as BabelTypes.File).comments)),
+    templates.registerModule(
+      original.file(), ctx.sites.toArrayExpression(t), ignoredLines((program.parent as BabelTypes.File).comments, original),
+      original.file() === options.filename ? undefined : options.filename,
+    ),
     ...cells,
     ...(topLevel ? templates.moduleTaskStart(topLevel.task!, topLevel.stampLocals) : []),
   ]);

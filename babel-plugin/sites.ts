@@ -1,4 +1,5 @@
 import type { types as BabelTypes } from '@babel/core';
+import type { OriginalPositions } from './original-positions';
 
 /**
  * The static site table of one module: every instrumented read, write, await and declaration gets a
@@ -8,10 +9,12 @@ import type { types as BabelTypes } from '@babel/core';
 export class SiteTable {
   private readonly positions: number[] = [];
 
+  constructor(private readonly original: OriginalPositions) {}
+
   /** The id of the site where `node` starts in the original source. */
   add(node: BabelTypes.Node): number {
     const start = node.loc?.start;
-    this.positions.push(start ? start.line : 0, start ? start.column + 1 : 0);
+    this.positions.push(...(start ? this.original.trace(start.line, start.column) : [0, 0]));
     return this.positions.length / 2 - 1;
   }
 

@@ -36,11 +36,16 @@ export class Templates {
     ]);
   }
 
-  /** `var module = runtime.m(filename, [line, column, ...], [ignored line, ...])`, the last only if any. */
-  registerModule(filename: string, sites: BabelTypes.ArrayExpression, ignoredLines: number[]): BabelTypes.Statement {
+  /**
+   * `var module = runtime.m(filename, [line, column, ...], [ignored line, ...], generated)`: the
+   * ignored lines only if any (or if `generated` follows), `generated` (the compiled file the sites
+   * were traced back from through its source map) only if it differs.
+   */
+  registerModule(filename: string, sites: BabelTypes.ArrayExpression, ignoredLines: number[], generated?: string): BabelTypes.Statement {
     const t = this.t;
     const args: BabelTypes.Expression[] = [t.stringLiteral(filename), sites];
-    if (ignoredLines.length > 0) args.push(t.arrayExpression(ignoredLines.map((line) => this.num(line))));
+    if (ignoredLines.length > 0 || generated) args.push(t.arrayExpression(ignoredLines.map((line) => this.num(line))));
+    if (generated) args.push(t.stringLiteral(generated));
     return t.variableDeclaration('var', [
       t.variableDeclarator(t.cloneNode(this.module), this.call('m', args)),
     ]);

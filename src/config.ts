@@ -16,6 +16,8 @@ export const ENV = {
   include: 'ASYNCRACE_INCLUDE',
   /** Globs of files never to instrument, added to those of package.json. */
   exclude: 'ASYNCRACE_EXCLUDE',
+  /** `all`: reports carry the stacks of the read and the intervening write, and where both tasks started (`asyncrace run --stacks`). */
+  stacks: 'ASYNCRACE_STACKS',
   /** `0` turns the transform cache off (`asyncrace run --no-cache`). */
   cache: 'ASYNCRACE_CACHE',
 } as const;

@@ -1,8 +1,8 @@
 'use strict';
-// Every fixture program runs plainly and under `asyncrace run`: stdout and exit status must be
-// identical, and the races reported must be exactly the expected ones (kind, target, read and
-// write lines, whether the link was inferred), each once, with a valid counts line (and the
-// expected number of suppressed occurrences); safe fixtures must report nothing at all.
+// Every fixture program runs plainly (TypeScript: as tsc built it) and under `asyncrace run`: stdout
+// and exit status must be identical, and the races reported must be exactly the expected ones (kind,
+// target, read and write lines, whether the link was inferred), each once, with a valid counts line
+// (and the expected number of suppressed occurrences); safe fixtures must report nothing at all.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,6 +17,18 @@ const fixtures = fs
 
 const byKey = (a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
+// A fixture whose expected.json says `"plain": "tsc"` is TypeScript, which Node.js 20 cannot run: its
+// plain run is of what the project's tsc builds from its tsconfig.json (into a temporary directory,
+// beside a copy of its package.json so the output keeps its module type).
+const TSC = path.join(REPO, 'node_modules', '.bin', 'tsc');
+function runTscOutput(cwd, entry) {
+  const out = tempDir('asyncrace-tsc-');
+  const built = run(TSC, ['-p', cwd, '--outDir', out], { cwd });
+  assert.equal(built.status, 0, `tsc failed:\n${built.stdout}`);
+  if (fs.existsSync(path.join(cwd, 'package.json'))) fs.copyFileSync(path.join(cwd, 'package.json'), path.join(out, 'package.json'));
+  return run(process.execPath, [entry.replace(/\.([mc]?)ts$/, '.$1js')], { cwd: out });
+}
+
 describe('fixtures', { concurrency: 4 }, () => {
   for (const name of fixtures) {
     test(name, () => {
@@ -25,7 +37,9 @@ describe('fixtures', { concurrency: 4 }, () => {
       const log = path.join(tempDir(), 'races.ndjson');
 
       const entry = expected.entry ?? 'app.js';
-      const plain = run(process.execPath, [entry], { cwd });
+      // `"build": "tsc"`: a project compiled with its tsconfig.json (source maps on) and run from its output.
+      if (expected.build === 'tsc') assert.equal(run(TSC, ['-p', cwd], { cwd }).status, 0, 'tsc build');
+      const plain = expected.plain === 'tsc' ? runTscOutput(cwd, entry) : run(process.execPath, [entry], { cwd });
       const instrumented = asyncrace(['run', '--log', log, '--', process.execPath, entry], { cwd });
 
       assert.equal(plain.stdout, expected.stdout, 'plain stdout');

@@ -127,6 +127,12 @@ const cases = [
     absent: ['a', 'k'],
   },
   {
+    name: "CommonJS exports at top level are left as written (Node scans them for an ES module's named imports)",
+    code: 'let n = 0;\nmodule.exports = { n };\nexports.a = 1;\nmodule.exports.b = 2;\nfunction later() { exports.c = n; }\nasync function f() { n = 1; }',
+    calls: { wp: 1 },
+    contains: [/^module\.exports = \{\n  n\n\};\nexports\.a = 1;\nmodule\.exports\.b = 2;$/m],
+  },
+  {
     name: 'functions using eval are left alone',
     code: 'let x = 0;\nasync function f() { eval("x = 1"); x = 2; await 1; }',
     absent: ['e', 'a', 'w'],
@@ -170,4 +176,22 @@ test('the moduleType option overrides what the syntax suggests', () => {
     transformSync(code, { filename: '/project/file.js', babelrc: false, configFile: false, plugins: [[plugin, options]] }).code;
   assert.match(withOptions('let x = 0; function f() { x++; }', { moduleType: 'esm', runtime: 'file:///rt.js' }), /^import \* as _asyncrace from "file:\/\/\/rt\.js";/);
   assert.match(withOptions('let x = 0; function f() { x++; }', { moduleType: 'cjs' }), /^var _asyncrace = require/);
+});
+
+test('compiled JavaScript with an inline source map reports positions in its original source', () => {
+  const ts = require('typescript');
+  const source = 'let balance: number = 0;\n\ntype Amount = number;\n\nexport async function credit(amount: Amount): Promise<void> {\n  const current: number = balance;\n  await io();\n  balance = current + amount;\n}\n';
+  const { outputText } = ts.transpileModule(source, {
+    fileName: '/project/src/bank.ts',
+    compilerOptions: { inlineSourceMap: true, sourceRoot: '../src/', module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, removeComments: true },
+  });
+  const output = transformSync(outputText, { filename: '/project/out/bank.js', babelrc: false, configFile: false, plugins: [plugin] }).code;
+  const [, file, positions, generated] = output.match(/_asyncrace\.m\("([^"]+)", \[([^\]]*)\], \[\], "([^"]+)"\)/);
+  assert.equal(file, '/project/src/bank.ts');
+  // The compiled file is named too: the runtime traces stack frames in it through its map.
+  assert.equal(generated, '/project/out/bank.js');
+  const lines = new Set(positions.split(', ').filter((_, i) => i % 2 === 0).map(Number));
+  // The declaration (1), the read (6), the await (7) and the write (8), as lines of the .ts file
+  // (tsc's top-level `exports.credit = credit` is left as written, for Node's export scanner).
+  assert.deepEqual([...lines].sort((a, b) => a - b), [1, 6, 7, 8]);
 });

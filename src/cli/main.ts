@@ -36,6 +36,7 @@ function buildProgram(): Command {
     .option('--suppress <pattern>', 'silence races matching target:<glob>, file:<glob> or function:<glob> (repeatable; added to $ASYNCRACE_SUPPRESS)', collect)
     .option('--include <glob>', 'instrument only the files this glob matches, relative to the working directory (repeatable; added to $ASYNCRACE_INCLUDE)', collect)
     .option('--exclude <glob>', 'never instrument the files this glob matches (repeatable; added to $ASYNCRACE_EXCLUDE)', collect)
+    .option('--stacks', 'reports also carry the stacks of the read and of the intervening write, and where both tasks were started (slower: sets $ASYNCRACE_STACKS=all)')
     .option('--no-cache', 'transform every file afresh: no reading or writing of the transform cache (sets $ASYNCRACE_CACHE=0)')
     .passThroughOptions()
     .action(async (command: string[], options: RunOptions) => {

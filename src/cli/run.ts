@@ -16,6 +16,7 @@ export interface RunOptions {
   exclude?: string[];
   /** False with `--no-cache`. */
   cache?: boolean;
+  stacks?: boolean;
 }
 
 /** A problem the CLI reports in one line, exiting with `status` (2: bad usage, 127: no such command). */
@@ -86,6 +87,7 @@ export async function runInstrumented(command: string[], options: RunOptions): P
   if (options.include?.length) env[ENV.include] = globs('include', options.include, process.env[ENV.include]);
   if (options.exclude?.length) env[ENV.exclude] = globs('exclude', options.exclude, process.env[ENV.exclude]);
   if (options.cache === false) env[ENV.cache] = '0';
+  if (options.stacks) env[ENV.stacks] = 'all';
 
   let flagDir: string | undefined;
   if (options.failOnRace) {

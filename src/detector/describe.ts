@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { captureStack, formatStack, FULL_STACKS, type CapturedStack } from '../reporter/stacks';
 import { siteOf, type ModuleSites } from '../runtime/modules';
 import { logicalTask, type Task } from '../tracker/tasks';
 import { VariableLocation, type Location } from './location';
@@ -43,6 +44,19 @@ export function raceId(kind: RaceKind, target: string, readSite: string, writeSi
   return createHash('sha1').update(`${kind}\0${target}\0${readSite}\0${writeSite}`).digest('hex').slice(0, 12);
 }
 
+/**
+ * An access's stack (its innermost frame at the access's `site`), followed, with full stacks, by
+ * where its task was started, like Go's "goroutine created at": the caller of the async function,
+ * first named `task started at ...`.
+ */
+function stackOf(access: CapturedStack | undefined, site: string, task: Task): string[] {
+  const frames = formatStack(access, site);
+  // The start stack's innermost frame is the async function's own entry: its caller started it.
+  const started = formatStack(logicalTask(task).startStack).slice(1, 5);
+  if (started.length > 0) started[0] = `task started at ${started[0]}`;
+  return [...frames, ...started];
+}
+
 /** The `race` object of the report line for a stale write. */
 export function describeRace(stale: StaleWrite): Race {
   const { location, module, task, other, readVersion, awaitsAtRead, handedOn } = stale;
@@ -57,13 +71,20 @@ export function describeRace(stale: StaleWrite): Race {
     location instanceof VariableLocation
       ? { name: location.name, type: 'variable', declared: siteOf(location.module, location.declared) }
       : { name: stale.name ?? '?', type: stale.type };
-  return {
+  const race: Race = {
     id: raceId(kind, target.declared ?? target.name, read, write),
     kind,
     target,
     read: { site: read, version: readVersion, task: self },
     await: { site: awaited ? siteOf(awaited.module, awaited.site) : read },
     intervening: { site: siteOf(location.writeModule, location.writeSite), version: location.version, task: other.id },
-    write: { site: write, version: location.version + 1, task: self },
+    // This is the write being made: its stack is the one running now.
+    write: { site: write, version: location.version + 1, task: self, stack: stackOf(captureStack(), write, task) },
   };
+  if (FULL_STACKS) {
+    const reader = handedOn ? handedOn.reader : task;
+    race.read.stack = stackOf(location.readStacks?.get(reader), read, reader);
+    race.intervening.stack = stackOf(location.writeStack, race.intervening.site, other);
+  }
+  return race;
 }

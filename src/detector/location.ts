@@ -1,3 +1,4 @@
+import { captureStack, FULL_STACKS, type CapturedStack } from '../reporter/stacks';
 import type { ModuleSites } from '../runtime/modules';
 import type { Task } from '../tracker/tasks';
 
@@ -11,6 +12,9 @@ export class Location {
   writeModule: ModuleSites | undefined = undefined;
   /** Site id (in `writeModule`) of the last write. */
   writeSite = -1;
+  /** With full stacks: the last write's stack, and each task's last stamped read's. */
+  writeStack: CapturedStack | undefined = undefined;
+  readStacks: WeakMap<Task, CapturedStack> | undefined = undefined;
 
   /** A write happened now, made by `task` at `site`. */
   written(task: Task, module: ModuleSites | undefined, site: number): void {
@@ -18,6 +22,12 @@ export class Location {
     this.writer = task;
     this.writeModule = module;
     this.writeSite = site;
+    if (FULL_STACKS) this.writeStack = captureStack();
+  }
+
+  /** With full stacks: `task` stamps a read of this location now. */
+  read(task: Task): void {
+    (this.readStacks ??= new WeakMap()).set(task, captureStack());
   }
 }
 

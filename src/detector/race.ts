@@ -6,6 +6,8 @@ export interface RaceAccess {
   site: string;
   version: number;
   task: number;
+  /** Frames `fn (path:line:column)`, innermost first (see reporter/stacks.ts). */
+  stack?: string[];
 }
 
 export interface Race {

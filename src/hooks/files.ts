@@ -2,13 +2,7 @@ import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import { readFileSelection } from '../config';
-
-/** asyncrace's own compiled code: never instrumented, wherever the package lives. */
-const OWN_CODE = path.resolve(__dirname, '..', '..') + path.sep;
-
-export function isOwnCode(filename: string): boolean {
-  return filename.startsWith(OWN_CODE);
-}
+import { isOwnCode } from './own-code';
 
 type Glob = (relative: string) => boolean;
 

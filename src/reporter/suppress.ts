@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { readSuppressions, type SuppressionKind, type SuppressionPattern } from '../config';
 import type { Race } from '../detector/race';
-import { isOwnCode } from '../hooks/files';
+import { isOwnCode } from '../hooks/own-code';
 
 type Matcher = (input: string) => boolean;
 

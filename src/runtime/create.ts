@@ -5,6 +5,7 @@ import type { TargetType } from '../detector/race';
 import { Flow, handArgument, handReturn, staleFlowWriter, takeArgument, takeAwaited, takeReturn, type FlowSources } from '../detector/flows';
 import { CONDITION, staleWriter } from '../detector/stale-read';
 import { Reporter } from '../reporter';
+import { FULL_STACKS, registerMappedFile } from '../reporter/stacks';
 import { currentTask, currentTurn, enterTask, leaveTask, resumeTask, suspendTask, syncTask, type Task } from '../tracker/tasks';
 import { isIgnoredSite, registerModule, type ModuleSites } from './modules';
 
@@ -95,14 +96,18 @@ export function createRuntime() {
   }
 
   return {
-    /** Register a module's site table. */
-    m: registerModule,
+    /** Register a module's site table; `generated`: the compiled file its sites were traced back from. */
+    m(file: string, positions: readonly number[], ignoredLines?: readonly number[], generated?: string): ModuleSites {
+      if (generated !== undefined) registerMappedFile(generated);
+      return registerModule(file, positions, ignoredLines);
+    },
     /** A new location for one instance of a shared variable. */
     c(module: ModuleSites | undefined, name: string, declared: number): VariableLocation {
       return new VariableLocation(module, name, declared);
     },
     /** The version a read sees. */
     v(location: Location | undefined): number | undefined {
+      if (FULL_STACKS && enabled && location !== undefined) location.read(currentTask());
       return location?.version;
     },
     /** A shared variable is written now with `value`; returns it. */

@@ -1,3 +1,4 @@
+import { captureStack, FULL_STACKS, type CapturedStack } from '../reporter/stacks';
 import type { ModuleSites } from '../runtime/modules';
 
 /** How many recent await sites a task remembers, to name the await a stale read was taken before. */
@@ -21,6 +22,8 @@ export class Task {
   joined: Task | null = null;
   /** What the async function handed to its caller with its return value (see detector/flows.ts). */
   out: unknown = null;
+  /** With full stacks: where the task was started. */
+  readonly startStack: CapturedStack | undefined = FULL_STACKS ? captureStack() : undefined;
   private awaitModules: (ModuleSites | undefined)[] | null = null;
   private awaitSites: number[] | null = null;
   /** The turn (see `currentTurn`) each remembered await began. */
