@@ -1,11 +1,13 @@
 'use strict';
-// `npm run bench`: runs each workload plain and instrumented, alternating, and prints the ratios.
+// `npm run bench`: runs each workload plain and instrumented, alternating, and prints the ratios;
+// then the start-up of a generated app of a few hundred modules: plain, cold cache, warm cache.
 // Each run is a fresh child process, so one run's JIT state and heap never leak into the next.
 
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { generateStartupApp } = require('./startup');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5;
 const REGISTER = path.resolve(__dirname, '..', 'dist', 'src', 'hooks', 'register.js');
@@ -19,23 +21,29 @@ const VARIANTS = {
   plain: { args: [], instrumented: false, asyncHooks: false },
   instrumented: { args: ['--require', REGISTER], instrumented: true, asyncHooks: false },
   asyncHooks: { args: ['--require', PRELOAD_ASYNC_HOOKS], instrumented: false, asyncHooks: true },
+  // `--stacks`: a stack captured at every tracked write, stamped read and async call.
+  stacks: { args: ['--require', REGISTER], env: { ASYNCRACE_STACKS: 'all' }, instrumented: true, asyncHooks: false },
 };
 
 const WORKLOADS = [
-  { name: 'await-heavy', variants: ['plain', 'instrumented', 'asyncHooks'] },
+  { name: 'await-heavy', variants: ['plain', 'instrumented', 'asyncHooks', 'stacks'] },
   { name: 'await-safe', variants: ['plain', 'instrumented'] },
   { name: 'sync-loop', variants: ['plain', 'instrumented'] },
   { name: 'objects', variants: ['plain', 'instrumented'] },
 ];
 
-function runOnce(workload, variantName) {
+function runOnce(workload, variantName, cwd = WORKLOADS_DIR) {
   const variant = VARIANTS[variantName];
   const env = { ...process.env, ASYNCRACE_LOG: os.devNull };
-  // An inherited NODE_OPTIONS (e.g. `asyncrace run -- npm run bench`) would instrument plain runs too.
+  // An inherited NODE_OPTIONS (e.g. `asyncrace run -- npm run bench`) would instrument plain runs
+  // too; an inherited ASYNCRACE_CACHE=0 would make the warm start-up a cold one.
   delete env.NODE_OPTIONS;
+  delete env.ASYNCRACE_CACHE;
+  delete env.ASYNCRACE_STACKS;
+  Object.assign(env, variant.env);
   const started = performance.now();
   const child = spawnSync(process.execPath, [...variant.args, `${workload}.js`], {
-    cwd: WORKLOADS_DIR,
+    cwd,
     env,
     encoding: 'utf8',
   });
@@ -87,6 +95,8 @@ function main() {
   // runs[workload][variant] = [{ workMs, wallMs, maxRssKb, races }, ...]
   const runs = {};
   for (const { name, variants } of WORKLOADS) runs[name] = Object.fromEntries(variants.map((v) => [v, []]));
+  const app = generateStartupApp();
+  const startup = { plain: [], cold: [], warm: [] };
 
   // Alternate the variants within each round, so drift in machine load hits them alike.
   for (let round = 1; round <= ROUNDS; round++) {
@@ -97,8 +107,14 @@ function main() {
         process.stderr.write(` ${name}/${variant}`);
       }
     }
-    process.stderr.write('\n');
+    // Cold: the cache emptied first; warm: the cache the cold start just filled.
+    startup.plain.push(runOnce('startup', 'plain', app.dir));
+    fs.rmSync(app.cacheDir, { recursive: true, force: true });
+    startup.cold.push(runOnce('startup', 'instrumented', app.dir));
+    startup.warm.push(runOnce('startup', 'instrumented', app.dir));
+    process.stderr.write(' startup/plain startup/cold startup/warm\n');
   }
+  fs.rmSync(app.dir, { recursive: true, force: true });
 
   const summary = {};
   for (const { name, variants } of WORKLOADS) {
@@ -126,11 +142,24 @@ function main() {
     `\nreference, await-heavy with an empty async_hooks init hook (no asyncrace): ` +
       `${ms(heavy.asyncHooks.workMs)} ms, ${ratio(heavy.asyncHooks.workMs, heavy.plain.workMs)} plain work time`,
   );
+  console.log(
+    `with --stacks (ASYNCRACE_STACKS=all), await-heavy instrumented: ` +
+      `${ms(heavy.stacks.workMs)} ms, ${ratio(heavy.stacks.workMs, heavy.plain.workMs)} plain work time`,
+  );
   const races = WORKLOADS.map(({ name }) => `${name} ${runs[name].instrumented[0].races}`).join(', ');
   console.log(`distinct races reported per instrumented run: ${races}`);
 
+  const startupSummary = Object.fromEntries(Object.entries(startup).map(([variant, list]) => [variant, summarize(list)]));
+  const startupRows = [['start-up', 'wall ms', 'wall ratio']];
+  for (const [variant, label] of [['plain', 'plain'], ['cold', 'instrumented, cold cache'], ['warm', 'instrumented, warm cache']]) {
+    const { wallMs } = startupSummary[variant];
+    startupRows.push([label, ms(wallMs), ratio(wallMs, startupSummary.plain.wallMs)]);
+  }
+  console.log(`\nstart-up: ${app.modules} generated modules (${Math.round(app.bytes / 1024)} KB) loaded, medians`);
+  console.log(table(startupRows));
+
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-  const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rounds: ROUNDS, summary, runs };
+  const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rounds: ROUNDS, summary, runs, startup: { modules: app.modules, bytes: app.bytes, summary: startupSummary, runs: startup } };
   fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`raw results: ${path.relative(process.cwd(), RESULTS)}`);
 }

@@ -77,6 +77,17 @@ describe('installed from the packed tarball', () => {
     assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'balance', read: 8, write: 10, file: 'credit.mjs' }]);
   });
 
+  test('a project built by tsc with source maps, run from its output, reports the lines of its .ts sources', () => {
+    const dir = path.join(project, 'tsc-project');
+    fs.cpSync(path.join(REPO, 'fixtures', 'tsc-project'), dir, { recursive: true, filter: (file) => !file.includes(`${path.sep}out`) });
+    assert.equal(run(path.join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', dir]).status, 0);
+    const log = path.join(project, 'tsc.ndjson');
+    const result = npx(['asyncrace', 'run', '--log', log, '--', 'node', 'tsc-project/out/app.js']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'balance: 18\n');
+    assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'this.ledger.balance', read: 24, write: 26, file: 'tsc-project/src/bank.ts' }]);
+  });
+
   test('--fail-on-race exits 66', () => {
     assert.equal(npx(['asyncrace', 'run', '--fail-on-race', '--', 'node', 'app.js']).status, 66);
   });
