@@ -14,6 +14,11 @@ const BABEL_PACKAGES: ReadonlyArray<readonly [name: string, from: string]> = [
   ['@babel/traverse', '@babel/core'],
   ['@babel/preset-typescript', __dirname],
   ['@babel/plugin-transform-typescript', '@babel/preset-typescript'],
+  ['@babel/plugin-proposal-decorators', __dirname],
+  ['@babel/plugin-transform-class-properties', __dirname],
+  ['@babel/plugin-transform-private-methods', __dirname],
+  ['@babel/plugin-transform-private-property-in-object', __dirname],
+  ['@babel/plugin-transform-class-static-block', __dirname],
 ];
 
 let fingerprint: string | undefined;

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { cached } from './cache';
 import { readSourceMap } from './source-map-file';
 import { transformFingerprint } from './fingerprint';
-import { isTypeScript, PRESET_OPTIONS, typeScriptFormat, type ModuleFormat } from './typescript';
+import { decoratorMode, decoratorPlugins, isMissingDecorators, isTypeScript, PRESET_OPTIONS, typeScriptFormat, type DecoratorMode, type ModuleFormat } from './typescript';
 
 export type { ModuleFormat };
 
@@ -36,9 +36,11 @@ export function instrument(code: string, filename: string, format?: ModuleFormat
   const options = JSON.stringify([pluginOptions(false), pluginOptions(true), PRESET_OPTIONS]);
   // Sites of compiled code come from its source map: a rebuilt map must not be served a stale entry.
   const sourceMap = readSourceMap(filename, code) ?? '';
-  return cached([transformFingerprint(), options, filename, format ?? 'unknown', code, sourceMap], () => {
+  // How a TypeScript file's decorators compile depends on its tsconfig.json, not only on its source.
+  const decorators = isTypeScript(filename) ? decoratorMode(filename) : undefined;
+  return cached([transformFingerprint(), options, filename, format ?? 'unknown', decorators ?? '', code, sourceMap], () => {
     const resolved = format ?? (isTypeScript(filename) ? typeScriptFormat(filename, code, loadBabel().core) : 'commonjs');
-    return { code: transform(code, filename, resolved), format: resolved };
+    return { code: transform(code, filename, resolved, decorators), format: resolved };
   });
 }
 
@@ -58,8 +60,14 @@ export function instrumentSource(code: string, filename: string, format?: Module
  * from `extra.parenthesized` instead.) The option is experimental, so if generating with it throws,
  * the file is generated once more in Babel's own format. A file Babel cannot parse is returned as it
  * is: Node then reports its own SyntaxError for it.
+ *
+ * A TypeScript file with decorators (`decorators` says how tsc compiles them) fails the first parse,
+ * which has no decorator syntax: it is transformed again with the decorator transforms, after the
+ * plugin, so the plugin still instruments the code as written. Only such files pay for them: loading
+ * and running the transforms, and the failed parse. Decorators in a JavaScript file are left alone,
+ * as Node.js cannot run them either.
  */
-function transform(code: string, filename: string, format: ModuleFormat): string {
+function transform(code: string, filename: string, format: ModuleFormat, decorators?: DecoratorMode, withDecorators = false): string {
   const { core, plugin } = loadBabel();
   const esm = format === 'module';
   const typescript = isTypeScript(filename);
@@ -75,7 +83,7 @@ function transform(code: string, filename: string, format: ModuleFormat): string
       parserOpts: { allowReturnOutsideFunction: !esm, tokens: preserveFormat },
       // Not in @types/babel__core's GeneratorOptions yet.
       generatorOpts: { experimental_preserveFormat: preserveFormat } as Babel.GeneratorOptions,
-      plugins: [[plugin, pluginOptions(esm)]],
+      plugins: [[plugin, pluginOptions(esm)], ...(withDecorators && decorators ? decoratorPlugins(decorators) : [])],
       // Types are stripped after the plugin instrumented the file as written (it works in
       // Program.enter), so its sites keep the lines and columns of the .ts source.
       presets: typescript ? [[require.resolve('@babel/preset-typescript'), PRESET_OPTIONS]] : [],
@@ -84,6 +92,7 @@ function transform(code: string, filename: string, format: ModuleFormat): string
   try {
     result = run(true);
   } catch (error) {
+    if (decorators && !withDecorators && isMissingDecorators(error)) return transform(code, filename, format, decorators, true);
     if (isParseError(error)) return code;
     try {
       result = run(false);
