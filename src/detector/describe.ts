@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { captureStack, formatStack, FULL_STACKS, type CapturedStack } from '../reporter/stacks';
 import { siteOf, type ModuleSites } from '../runtime/modules';
 import { logicalTask, type Task } from '../tracker/tasks';
+import { runningTest } from '../tracker/tests';
 import { VariableLocation, type Location } from './location';
 import type { Race, RaceKind, TargetType } from './race';
 
@@ -81,6 +82,9 @@ export function describeRace(stale: StaleWrite): Race {
     // This is the write being made: its stack is the one running now.
     write: { site: write, version: location.version + 1, task: self, stack: stackOf(captureStack(), write, task) },
   };
+  // The writing task's test; code no task runs (a synchronous callback) asks the runner now.
+  const test = logicalTask(task).test ?? task.test ?? runningTest();
+  if (test) race.test = { file: test.file, name: test.name };
   if (FULL_STACKS) {
     const reader = handedOn ? handedOn.reader : task;
     race.read.stack = stackOf(location.readStacks?.get(reader), read, reader);

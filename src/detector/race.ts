@@ -18,4 +18,6 @@ export interface Race {
   await: { site: string };
   intervening: RaceAccess;
   write: RaceAccess;
+  /** The test running when the race happened (CONTRACT.md `race.test`), when a test runner ran it. */
+  test?: { file: string; name: string };
 }

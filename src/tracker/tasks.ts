@@ -1,5 +1,6 @@
 import { captureStack, FULL_STACKS, type CapturedStack } from '../reporter/stacks';
 import type { ModuleSites } from '../runtime/modules';
+import { runningTest, type TestRef } from './tests';
 
 /** How many recent await sites a task remembers, to name the await a stale read was taken before. */
 const AWAIT_HISTORY = 8;
@@ -22,6 +23,8 @@ export class Task {
   joined: Task | null = null;
   /** What the async function handed to its caller with its return value (see detector/flows.ts). */
   out: unknown = null;
+  /** The test this task runs for (see tests.ts): its parent's, or the runner's for a task started by no task. */
+  test: TestRef | undefined = undefined;
   /** With full stacks: where the task was started. */
   readonly startStack: CapturedStack | undefined = FULL_STACKS ? captureStack() : undefined;
   private awaitModules: (ModuleSites | undefined)[] | null = null;
@@ -97,6 +100,9 @@ export function enterTask(generator = false): Task {
     parent.n++;
     parent.last = task;
     if (generator) task.joined = parent;
+    task.test = parent.test;
+  } else {
+    task.test = runningTest();
   }
   task.prev = parent;
   current = task;
@@ -131,7 +137,11 @@ export function resumeTask(task: Task): void {
  * reads (`own`), a task of its own, so that two such chains are two tasks.
  */
 export function syncTask(own = false): Task {
-  return current ?? (own ? new Task(nextId++) : MAIN_TASK);
+  if (current !== null) return current;
+  if (!own) return MAIN_TASK;
+  const task = new Task(nextId++);
+  task.test = runningTest();
+  return task;
 }
 
 /** The async function returned or threw. */

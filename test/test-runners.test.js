@@ -1,0 +1,53 @@
+'use strict';
+// Races found while a test runner runs a test name that test (`race.test`): node:test, through the
+// CLI and through its own --import wiring, concurrent tests included.
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { test } = require('node:test');
+const { asyncrace, run, tempDir, REPO } = require('./helpers/run');
+const { readReportLines } = require('./helpers/report');
+
+const NODE_TEST = path.join(REPO, 'fixtures', 'node-test');
+// The race of `bank > credits twice` is in credit(), that of the concurrent `racy other` in
+// deposit(): both started while `slow safe` (the last test started) was running too.
+const EXPECTED = [
+  { write: 'account.js:11:5', test: { file: 'bank.test.js', name: 'bank > credits twice' } },
+  { write: 'account.js:17:5', test: { file: 'bank.test.js', name: 'concurrent > racy other' } },
+];
+
+/** This suite's own environment, minus what would make a nested `node --test` act as a child of it. */
+function runnerEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_TEST_CONTEXT;
+  return env;
+}
+
+function attributed(log) {
+  return readReportLines(log)
+    .filter((line) => line.race)
+    .map(({ race }) => ({ write: race.write.site, test: race.test }))
+    .sort((a, b) => a.write.localeCompare(b.write));
+}
+
+test('node:test through asyncrace run: each race names the test that made it', () => {
+  const log = path.join(tempDir(), 'races.ndjson');
+  const result = asyncrace(['run', '--log', log, '--', process.execPath, '--test', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
+  assert.equal(result.status, 0, result.stdout);
+  assert.match(result.stdout, /^# pass 4$/m);
+  assert.deepEqual(attributed(log), EXPECTED);
+});
+
+test('node:test wired natively (--import asyncrace/register, ASYNCRACE_LOG): the same', () => {
+  const log = path.join(tempDir(), 'races.ndjson');
+  const env = runnerEnv({ ASYNCRACE_LOG: log });
+  delete env.NODE_OPTIONS;
+  const result = run(process.execPath, ['--test', '--import', 'asyncrace/register', 'bank.test.js'], { cwd: NODE_TEST, env });
+  assert.equal(result.status, 0, result.stdout);
+  assert.deepEqual(attributed(log), EXPECTED);
+});
+
+test('node:test with --fail-on-race: the run fails with 66, the tests themselves still pass', () => {
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', process.execPath, '--test', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
+  assert.equal(result.status, 66);
+  assert.match(result.stdout, /^# fail 0$/m);
+});
