@@ -10,6 +10,8 @@ export const ENV = {
   log: 'ASYNCRACE_LOG',
   /** Set by `asyncrace run --fail-on-race`: a file each process appends its pid to once it reports a race. */
   raceFlagFile: 'ASYNCRACE_RACE_FLAG_FILE',
+  /** `1` (set by `asyncrace run --fail-on-race`): test-runner integrations fail a test that raced. */
+  failOnRace: 'ASYNCRACE_FAIL_ON_RACE',
   /** Suppression patterns (`target:balance,file:src/legacy/**`), added to those of package.json. */
   suppress: 'ASYNCRACE_SUPPRESS',
   /** Globs of files to instrument (`src/**,lib/**`), added to those of package.json. */

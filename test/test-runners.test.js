@@ -1,6 +1,6 @@
 'use strict';
-// Races found while a test runner runs a test name that test (`race.test`): node:test, through the
-// CLI and through its own --import wiring, concurrent tests included.
+// Races found while a test runner runs a test name that test (`race.test`): node:test and mocha,
+// through the CLI and through their own wiring, concurrent node:test tests included.
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { test } = require('node:test');
@@ -31,7 +31,7 @@ function attributed(log) {
 
 test('node:test through asyncrace run: each race names the test that made it', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', process.execPath, '--test', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
   assert.equal(result.status, 0, result.stdout);
   assert.match(result.stdout, /^# pass 4$/m);
   assert.deepEqual(attributed(log), EXPECTED);
@@ -41,13 +41,41 @@ test('node:test wired natively (--import asyncrace/register, ASYNCRACE_LOG): the
   const log = path.join(tempDir(), 'races.ndjson');
   const env = runnerEnv({ ASYNCRACE_LOG: log });
   delete env.NODE_OPTIONS;
-  const result = run(process.execPath, ['--test', '--import', 'asyncrace/register', 'bank.test.js'], { cwd: NODE_TEST, env });
+  const result = run(process.execPath, ['--test', '--test-reporter=tap', '--import', 'asyncrace/register', 'bank.test.js'], { cwd: NODE_TEST, env });
   assert.equal(result.status, 0, result.stdout);
   assert.deepEqual(attributed(log), EXPECTED);
 });
 
 test('node:test with --fail-on-race: the run fails with 66, the tests themselves still pass', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', process.execPath, '--test', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
   assert.equal(result.status, 66);
   assert.match(result.stdout, /^# fail 0$/m);
+});
+
+const MOCHA_PROJECT = path.join(REPO, 'fixtures', 'mocha');
+const MOCHA = path.join(REPO, 'node_modules', '.bin', 'mocha');
+const MOCHA_RACE = [{ write: 'account.js:11:5', test: { file: 'bank.spec.js', name: 'bank > credits twice' } }];
+
+test('mocha through asyncrace run (.mocharc requires the integration): the racy test is named, the result unchanged', () => {
+  const log = path.join(tempDir(), 'races.ndjson');
+  const result = asyncrace(['run', '--log', log, '--', MOCHA], { cwd: MOCHA_PROJECT, env: runnerEnv() });
+  assert.equal(result.status, 0, result.stdout);
+  assert.match(result.stdout, /2 passing/);
+  assert.deepEqual(attributed(log), MOCHA_RACE);
+});
+
+test('mocha wired natively (--require asyncrace/register, ASYNCRACE_LOG): the same', () => {
+  const log = path.join(tempDir(), 'races.ndjson');
+  const env = runnerEnv({ ASYNCRACE_LOG: log });
+  delete env.NODE_OPTIONS;
+  const result = run(MOCHA, ['--require', path.join(REPO, 'dist', 'src', 'hooks', 'register.js')], { cwd: MOCHA_PROJECT, env });
+  assert.equal(result.status, 0, result.stdout);
+  assert.deepEqual(attributed(log), MOCHA_RACE);
+});
+
+test('mocha with --fail-on-race: the racy test fails in mocha\'s own output, naming the race; the safe one passes', () => {
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: runnerEnv() });
+  assert.notEqual(result.status, 0);
+  assert.match(result.stdout, /1 failing/);
+  assert.match(result.stdout, /1\) bank\n\s+credits twice:\n\s+Error: asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
 });

@@ -93,6 +93,7 @@ export async function runInstrumented(command: string[], options: RunOptions): P
   if (options.failOnRace) {
     flagDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncrace-'));
     env[ENV.raceFlagFile] = path.join(flagDir, 'races');
+    env[ENV.failOnRace] = '1';
   }
   try {
     const status = await spawnAndWait(file, args, env);

@@ -12,7 +12,10 @@ export interface TestRef {
 /** Asks a test runner which test is running right now; undefined outside a test. */
 export type TestProvider = () => TestRef | undefined;
 
-const providers: TestProvider[] = [nodeTestNow];
+/** One list per process, whichever copy of asyncrace a runner integration was loaded from. */
+const PROVIDERS = Symbol.for('asyncrace.testProviders');
+const holder = globalThis as typeof globalThis & { [PROVIDERS]?: TestProvider[] };
+const providers: TestProvider[] = (holder[PROVIDERS] ??= [nodeTestNow]);
 
 /** A runner integration names the running test (mocha's, jest's, vitest's). */
 export function addTestProvider(provider: TestProvider): void {

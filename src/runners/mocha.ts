@@ -1,0 +1,48 @@
+import { ENV } from '../config';
+import runtime from '../runtime';
+import { displayPath } from '../runtime/modules';
+import { addTestProvider, type TestRef } from '../tracker/tests';
+
+/**
+ * mocha's integration, a root-hooks plugin: `mocha --require asyncrace/register --require
+ * asyncrace/mocha` (or both in `.mocharc`'s `require`). mocha never runs two tests of one process
+ * at once (`--parallel` runs files in separate processes), so the test between `beforeEach` and
+ * `afterEach` is the one running. With `ASYNCRACE_FAIL_ON_RACE=1` (`asyncrace run --fail-on-race`)
+ * a test that raced fails, naming its races, in mocha's own output.
+ */
+interface MochaTest {
+  readonly file?: string;
+  titlePath(): string[];
+}
+interface HookContext {
+  readonly currentTest?: MochaTest;
+  /** The hook itself: an error given to it fails the test it ran after, and mocha goes on. */
+  readonly test?: { error(error: Error): void };
+}
+
+let running: TestRef | undefined;
+
+function refOf(test: MochaTest): TestRef {
+  return { file: test.file ? displayPath(test.file) : '', name: test.titlePath().join(' > ') };
+}
+
+addTestProvider(() => running);
+
+/** Races already blamed on a test, so each fails only the test that made it. */
+const blamed = new Set<string>();
+
+export const mochaHooks = {
+  beforeEach(this: HookContext): void {
+    running = this.currentTest && refOf(this.currentTest);
+  },
+  afterEach(this: HookContext): void {
+    const test = running;
+    running = undefined;
+    if (!test || !this.test || process.env[ENV.failOnRace] !== '1') return;
+    const raced = runtime.races().filter((race) => !blamed.has(race.id) && race.test?.file === test.file && race.test.name === test.name);
+    if (raced.length === 0) return;
+    raced.forEach((race) => blamed.add(race.id));
+    const sites = raced.map((race) => `${race.kind} on ${race.target.name} at ${race.write.site} (race ${race.id})`).join('; ');
+    this.test.error(new Error(`asyncrace: this test raced: ${sites}; see the asyncrace reports`));
+  },
+};
