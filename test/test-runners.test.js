@@ -79,3 +79,41 @@ test('mocha with --fail-on-race: the racy test fails in mocha\'s own output, nam
   assert.match(result.stdout, /1 failing/);
   assert.match(result.stdout, /1\) bank\n\s+credits twice:\n\s+Error: asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
 });
+
+// jest: `preset: 'asyncrace/jest'` instruments through jest's transform and shares one runtime per
+// worker; the CLI only adds NODE_OPTIONS (which jest's module registry ignores).
+const JEST_PROJECT = path.join(REPO, 'fixtures', 'jest');
+const JEST = path.join(REPO, 'node_modules', '.bin', 'jest');
+const JEST_RACES = [
+  { write: 'account.js:11:5', test: { file: 'bank.test.js', name: 'bank > credits twice' } },
+  { write: 'account.js:17:5', test: { file: 'bank.test.js', name: 'concurrent > racy other' } },
+];
+
+test('jest through asyncrace run (preset asyncrace/jest): each race names its test, concurrent ones included; the result unchanged', () => {
+  const log = path.join(tempDir(), 'races.ndjson');
+  const result = asyncrace(['run', '--log', log, '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stderr, /Tests:\s+4 passed, 4 total/);
+  assert.deepEqual(attributed(log), JEST_RACES);
+  // One runtime per worker, not one per test file: its counts line is written at the worker's exit.
+  assert.equal(readReportLines(log).filter((line) => line.counts).length, 1);
+});
+
+test('jest wired natively (the preset, ASYNCRACE_LOG): the same', () => {
+  const log = path.join(tempDir(), 'races.ndjson');
+  const env = runnerEnv({ ASYNCRACE_LOG: log });
+  delete env.NODE_OPTIONS;
+  const result = run(JEST, ['--ci'], { cwd: JEST_PROJECT, env });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(attributed(log), JEST_RACES);
+});
+
+test('jest with --fail-on-race: the racy tests fail in jest\'s own output, naming their races; the safe ones pass', () => {
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /Tests:\s+2 failed, 2 passed, 4 total/);
+  assert.match(result.stderr, /● bank › credits twice\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
+  assert.match(result.stderr, /● concurrent › racy other\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:17:5/);
+  assert.match(result.stderr, /✓ safe credit/);
+  assert.match(result.stderr, /✓ slow safe/);
+});

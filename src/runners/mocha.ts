@@ -1,7 +1,6 @@
-import { ENV } from '../config';
-import runtime from '../runtime';
 import { displayPath } from '../runtime/modules';
 import { addTestProvider, type TestRef } from '../tracker/tests';
+import { raceFailure } from './blame';
 
 /**
  * mocha's integration, a root-hooks plugin: `mocha --require asyncrace/register --require
@@ -28,9 +27,6 @@ function refOf(test: MochaTest): TestRef {
 
 addTestProvider(() => running);
 
-/** Races already blamed on a test, so each fails only the test that made it. */
-const blamed = new Set<string>();
-
 export const mochaHooks = {
   beforeEach(this: HookContext): void {
     running = this.currentTest && refOf(this.currentTest);
@@ -38,11 +34,7 @@ export const mochaHooks = {
   afterEach(this: HookContext): void {
     const test = running;
     running = undefined;
-    if (!test || !this.test || process.env[ENV.failOnRace] !== '1') return;
-    const raced = runtime.races().filter((race) => !blamed.has(race.id) && race.test?.file === test.file && race.test.name === test.name);
-    if (raced.length === 0) return;
-    raced.forEach((race) => blamed.add(race.id));
-    const sites = raced.map((race) => `${race.kind} on ${race.target.name} at ${race.write.site} (race ${race.id})`).join('; ');
-    this.test.error(new Error(`asyncrace: this test raced: ${sites}; see the asyncrace reports`));
+    const failure = test && raceFailure(test);
+    if (failure) this.test?.error(failure);
   },
 };

@@ -1,0 +1,11 @@
+/**
+ * `preset: 'asyncrace/jest'`: jest looks a bare preset name up as `<name>/jest-preset`, so
+ * package.json exports this file as `./jest/jest-preset`. jest never runs code through Node's require
+ * hooks (its module registry evaluates every file itself), so instrumentation has to come from its
+ * `transform`, and the runtime has to be shared through the test environment (see jest-environment).
+ * A user's own `transform` entries are merged over these; a `testEnvironment` of theirs replaces ours.
+ */
+export = {
+  transform: { '\\.[cm]?[jt]sx?$': require.resolve('./jest-transformer') },
+  testEnvironment: require.resolve('./jest-environment'),
+};
