@@ -1,6 +1,6 @@
 'use strict';
-// Races found while a test runner runs a test name that test (`race.test`): node:test and mocha,
-// through the CLI and through their own wiring, concurrent node:test tests included.
+// Races found while a test runner runs a test name that test (`race.test`): node:test, mocha, jest and vitest,
+// through the CLI and through their own wiring, concurrent tests included.
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { test } = require('node:test');
@@ -116,4 +116,40 @@ test('jest with --fail-on-race: the racy tests fail in jest\'s own output, namin
   assert.match(result.stderr, /● concurrent › racy other\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:17:5/);
   assert.match(result.stderr, /✓ safe credit/);
   assert.match(result.stderr, /✓ slow safe/);
+});
+
+// vitest: `plugins: [asyncrace()]` (asyncrace/vitest) instruments through Vite (vitest's module runner
+// never goes through Node's loader hooks) and runs tests through asyncrace's runner, which names the
+// running test, `test.concurrent` ones included. The fixture runs on the threads pool (the fastest here).
+const VITEST_PROJECT = path.join(REPO, 'fixtures', 'vitest');
+const VITEST = path.join(REPO, 'node_modules', '.bin', 'vitest');
+const VITEST_RACES = JEST_RACES;
+const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+test('vitest through asyncrace run (plugins: [asyncrace()]): each race names its test, concurrent ones included; the result unchanged', () => {
+  const log = path.join(tempDir(), 'races.ndjson');
+  const result = asyncrace(['run', '--log', log, '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: runnerEnv() });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(plain(result.stdout), /Tests\s+4 passed \(4\)/);
+  assert.deepEqual(attributed(log), VITEST_RACES);
+});
+
+test('vitest wired natively (the plugin, ASYNCRACE_LOG): the same', () => {
+  const log = path.join(tempDir(), 'races.ndjson');
+  const env = runnerEnv({ ASYNCRACE_LOG: log });
+  delete env.NODE_OPTIONS;
+  const result = run(VITEST, ['run'], { cwd: VITEST_PROJECT, env });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.deepEqual(attributed(log), VITEST_RACES);
+});
+
+test('vitest with --fail-on-race: the racy tests fail in vitest\'s own output, naming their races; the safe ones pass', () => {
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: runnerEnv() });
+  assert.notEqual(result.status, 0);
+  const out = plain(result.stdout + result.stderr); // the failures go to stderr, the summary to stdout
+  assert.match(out, /Tests\s+2 failed \| 2 passed \(4\)/);
+  assert.match(out, /FAIL\s+bank\.test\.js > bank > credits twice\nError: asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
+  assert.match(out, /FAIL\s+bank\.test\.js > concurrent > racy other\nError: asyncrace: this test raced: lost-update on this\.balance at account\.js:17:5/);
+  assert.match(out, /✓ safe credit/);
+  assert.match(out, /✓ slow safe/);
 });
