@@ -1,6 +1,5 @@
 import { originalPositionFor, TraceMap, type EncodedSourceMap } from '@jridgewell/trace-mapping';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mappedSourcePath } from '../src/hooks/source-map-file';
 
 /**
  * Positions in the source the user wrote. Without an input source map (JavaScript as written, or
@@ -28,8 +27,6 @@ export class OriginalPositions {
 
   /** The file the module's sites are in: the original source when the map traced any, else the file itself. */
   file(): string {
-    if (this.source === null) return this.filename;
-    if (this.source.startsWith('file:')) return fileURLToPath(this.source);
-    return path.resolve(path.dirname(this.filename), this.source);
+    return this.source === null ? this.filename : mappedSourcePath(this.filename, this.source);
   }
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const MAP_COMMENT = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/;
 
@@ -19,4 +20,9 @@ export function readSourceMap(file: string, code: string = fs.readFileSync(file,
   } catch {
     return null;
   }
+}
+
+/** The path of a source a map of `generated` names: a `file:` URL, or relative to the generated file. */
+export function mappedSourcePath(generated: string, source: string): string {
+  return source.startsWith('file:') ? fileURLToPath(source) : path.resolve(path.dirname(generated), source);
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENV } from '../config';
 import { isOwnCode } from '../hooks/own-code';
-import { readSourceMap } from '../hooks/source-map-file';
+import { mappedSourcePath, readSourceMap } from '../hooks/source-map-file';
 import { displayPath } from '../runtime/modules';
 
 /**
@@ -66,8 +66,7 @@ function position(file: string, line: number, column: number): string {
     if (map === undefined) mapped.set(file, (map = loadMap(file)));
     const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
     if (entry?.originalSource !== undefined && entry.originalLine !== undefined && entry.originalColumn !== undefined) {
-      const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(file), entry.originalSource);
-      return `${displayPath(source)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+      return `${displayPath(mappedSourcePath(file, entry.originalSource))}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
     }
   }
   return `${displayPath(file)}:${line}:${column}`;
