@@ -72,22 +72,29 @@ function nearestPackageJson(dir: string): string | undefined {
 }
 
 /**
- * A list setting of the `asyncrace` key in the nearest package.json from the working directory
- * (`{ "asyncrace": { "suppress": [...] } }`): an array of strings, or one string read as a
- * comma-separated list. Problems are added to `problems` in words, prefixed with the file.
+ * List settings of the `asyncrace` key in the nearest package.json from the working directory
+ * (`{ "asyncrace": { "suppress": [...] } }`), the file read once: each an array of strings, or one
+ * string read as a comma-separated list. Problems are added to `problems` in words, prefixed with
+ * the file; a setting that is no list is left out.
  */
-function packageList(key: string, problems: string[]): { file: string; entries: string[] } | undefined {
+function packageLists<K extends string>(keys: readonly K[], problems: string[]): { file: string; lists: Partial<Record<K, string[]>> } | undefined {
   const file = nearestPackageJson(process.cwd());
   if (!file) return undefined;
+  let settings: Record<string, unknown> | undefined;
   try {
-    const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))?.asyncrace?.[key];
-    const entries = typeof value === 'string' ? splitList(value) : value ?? [];
-    if (!Array.isArray(entries) || entries.some((e) => typeof e !== 'string')) throw new Error(`asyncrace.${key} must be a string or an array of strings`);
-    return { file, entries: entries as string[] };
+    settings = JSON.parse(fs.readFileSync(file, 'utf8'))?.asyncrace;
   } catch (error) {
     problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
+  const lists: Partial<Record<K, string[]>> = {};
+  for (const key of keys) {
+    const value = settings?.[key];
+    const entries = typeof value === 'string' ? splitList(value) : value ?? [];
+    if (Array.isArray(entries) && entries.every((e) => typeof e === 'string')) lists[key] = entries as string[];
+    else problems.push(`${file}: asyncrace.${key} must be a string or an array of strings`);
+  }
+  return { file, lists };
 }
 
 /**
@@ -104,8 +111,8 @@ export function readSuppressions(): { patterns: SuppressionPattern[]; problems: 
     for (const entry of parsed.invalid) problems.push(`${source}: '${entry}' is not a suppression (target:, file: or function: followed by a pattern)`);
   };
   add(process.env[ENV.suppress] ?? '', ENV.suppress);
-  const fromPackage = packageList('suppress', problems);
-  for (const entry of fromPackage?.entries ?? []) add(entry, fromPackage!.file);
+  const fromPackage = packageLists(['suppress'], problems);
+  for (const entry of fromPackage?.lists.suppress ?? []) add(entry, fromPackage!.file);
   return { patterns, problems };
 }
 
@@ -116,6 +123,7 @@ export function readSuppressions(): { patterns: SuppressionPattern[]; problems: 
  */
 export function readFileSelection(): { include: string[]; exclude: string[]; problems: string[] } {
   const problems: string[] = [];
-  const list = (variable: string, key: string) => [...splitList(process.env[variable] ?? ''), ...(packageList(key, problems)?.entries ?? [])];
-  return { include: list(ENV.include, 'include'), exclude: list(ENV.exclude, 'exclude'), problems };
+  const { include = [], exclude = [] } = packageLists(['include', 'exclude'], problems)?.lists ?? {};
+  const list = (variable: string, fromPackage: string[]) => [...splitList(process.env[variable] ?? ''), ...fromPackage];
+  return { include: list(ENV.include, include), exclude: list(ENV.exclude, exclude), problems };
 }
