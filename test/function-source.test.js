@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
-const { asyncrace, run, tempDir } = require('./helpers/run');
+const { runPlainAndInstrumented, tempDir } = require('./helpers/run');
 
 // Line 3 is where the runtime is loaded (the first statement after the comments), so nothing to
 // compare sits there. The functions meant to stay untouched read only their parameters: the plugin
@@ -65,8 +65,7 @@ test('Function.prototype.toString(): untouched functions as written, instrumente
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, 'lib.js'), LIB);
   fs.writeFileSync(path.join(dir, 'show.js'), SHOW);
-  const plainRun = run(process.execPath, ['show.js'], { cwd: dir });
-  const instrumentedRun = asyncrace(['run', '--log', path.join(dir, 'races.log'), '--', 'node', 'show.js'], { cwd: dir });
+  const { plain: plainRun, instrumented: instrumentedRun } = runPlainAndInstrumented(dir, 'show.js');
   assert.equal(plainRun.status, 0, plainRun.stderr);
   assert.equal(instrumentedRun.status, 0, instrumentedRun.stderr);
   const plain = JSON.parse(plainRun.stdout);

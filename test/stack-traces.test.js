@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
 const { instrumentSource } = require('../dist/src/hooks/transform');
-const { asyncrace, run, tempDir } = require('./helpers/run');
+const { runPlainAndInstrumented, tempDir } = require('./helpers/run');
 
 const APP = `'use strict';
 let balance = 0;
@@ -59,8 +59,7 @@ test('stack traces keep file and line everywhere, and the column wherever nothin
   const dir = tempDir();
   const file = path.join(dir, 'app.js');
   fs.writeFileSync(file, APP);
-  const plainRun = run(process.execPath, ['app.js'], { cwd: dir });
-  const instrumentedRun = asyncrace(['run', '--log', path.join(dir, 'races.log'), '--', 'node', 'app.js'], { cwd: dir });
+  const { plain: plainRun, instrumented: instrumentedRun } = runPlainAndInstrumented(dir, 'app.js');
   assert.equal(plainRun.status, 0, plainRun.stderr);
   assert.equal(instrumentedRun.status, 0, instrumentedRun.stderr);
   const plain = JSON.parse(plainRun.stdout);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 export type ModuleFormat = 'commonjs' | 'module';
 
 /** The TypeScript files the hooks strip types from: Node.js 20 cannot run them by itself. */
-export const TYPESCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts'];
+const TYPESCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts'];
 
 export function isTypeScript(filename: string): boolean {
   return TYPESCRIPT_EXTENSIONS.includes(path.extname(filename));
@@ -153,7 +153,7 @@ function readTsconfig(file: string, depth: number): CompilerOptions {
 }
 
 /** JSON with the comments and trailing commas tsconfig files allow; strings are kept as they are. */
-export function parseJsonc(text: string): unknown {
+function parseJsonc(text: string): unknown {
   const stripped = text.replace(/^\uFEFF/, '').replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_match, string: string | undefined) => string ?? ' ');
   return JSON.parse(stripped.replace(/("(?:[^"\\\n]|\\.)*")|,(\s*[}\]])/g, (match, string: string | undefined, close: string | undefined) => string ?? close ?? match));
 }

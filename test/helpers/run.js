@@ -19,6 +19,13 @@ function asyncrace(args, options) {
   return run(process.execPath, [CLI, ...args], options);
 }
 
+/** `node <entry>` in `cwd`, plainly and under `asyncrace run` (its reports to a log file there). */
+function runPlainAndInstrumented(cwd, entry) {
+  const plain = run(process.execPath, [entry], { cwd });
+  const instrumented = asyncrace(['run', '--log', path.join(cwd, 'races.log'), '--', process.execPath, entry], { cwd });
+  return { plain, instrumented };
+}
+
 const tempDirs = [];
 process.on('exit', () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
@@ -29,4 +36,4 @@ function tempDir(prefix = 'asyncrace-test-') {
   return dir;
 }
 
-module.exports = { run, asyncrace, tempDir, REPO, CLI };
+module.exports = { run, asyncrace, runPlainAndInstrumented, tempDir, REPO, CLI };
