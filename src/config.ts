@@ -8,7 +8,12 @@ import * as path from 'node:path';
 export const ENV = {
   /** Where reports go: `stderr` (default), `stdout`, or a file path appended to. */
   log: 'ASYNCRACE_LOG',
-  /** Set by `asyncrace run --fail-on-race`: a file each process appends its pid to once it reports a race. */
+  /**
+   * Set by `asyncrace run` when it relays the log file it gave ASYNCRACE_LOG to its own stderr or
+   * stdout (cli/log-relay.ts): where the user sees the reports, for messages that point at them.
+   */
+  logShownAs: 'ASYNCRACE_LOG_SHOWN_AS',
+  /** Set by `asyncrace run --fail-on-race`: the file processes note races and test failures in (outcome.ts). */
   raceFlagFile: 'ASYNCRACE_RACE_FLAG_FILE',
   /** `1` (set by `asyncrace run --fail-on-race`): test-runner integrations fail a test that raced. */
   failOnRace: 'ASYNCRACE_FAIL_ON_RACE',
@@ -22,6 +27,12 @@ export const ENV = {
   stacks: 'ASYNCRACE_STACKS',
   /** `0` turns the transform cache off (`asyncrace run --no-cache`). */
   cache: 'ASYNCRACE_CACHE',
+  /** `dev` (default) or `staging`: made for long-running services (see src/staging). */
+  mode: 'ASYNCRACE_MODE',
+  /** Staging mode: seconds between periodic counts lines (default 60). */
+  countsInterval: 'ASYNCRACE_COUNTS_INTERVAL',
+  /** The fraction of root tasks tracked, above 0 and at most 1 (default 1: all). */
+  sample: 'ASYNCRACE_SAMPLE',
 } as const;
 
 export type LogTarget = { kind: 'fd'; fd: 1 | 2 } | { kind: 'file'; path: string };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { captureStack, formatStack, FULL_STACKS, type CapturedStack } from '../reporter/stacks';
 import { siteOf, type ModuleSites } from '../runtime/modules';
 import { logicalTask, type Task } from '../tracker/tasks';
-import { runningTest } from '../tracker/tests';
+import { runningTest, type TestRef } from '../tracker/tests';
 import { VariableLocation, type Location } from './location';
 import type { Race, RaceKind, TargetType } from './race';
 
@@ -58,6 +58,11 @@ function stackOf(access: CapturedStack | undefined, site: string, task: Task): s
   return [...frames, ...started];
 }
 
+/** The test the writing task runs for; code no task runs (a synchronous callback) asks the runner now. */
+export function testOf(task: Task): TestRef | undefined {
+  return logicalTask(task).test ?? task.test ?? runningTest();
+}
+
 /** The `race` object of the report line for a stale write. */
 export function describeRace(stale: StaleWrite): Race {
   const { location, module, task, other, readVersion, awaitsAtRead, handedOn } = stale;
@@ -82,8 +87,7 @@ export function describeRace(stale: StaleWrite): Race {
     // This is the write being made: its stack is the one running now.
     write: { site: write, version: location.version + 1, task: self, stack: stackOf(captureStack(), write, task) },
   };
-  // The writing task's test; code no task runs (a synchronous callback) asks the runner now.
-  const test = logicalTask(task).test ?? task.test ?? runningTest();
+  const test = testOf(task);
   if (test) race.test = { file: test.file, name: test.name };
   if (FULL_STACKS) {
     const reader = handedOn ? handedOn.reader : task;

@@ -1,15 +1,18 @@
 import { types } from 'node:util';
 import { Location } from './location';
+import { WeakValues } from './weak-values';
 
 /**
  * Locations that live in objects made at run time: properties, and entries of Maps and Sets. Tables
  * are keyed weakly by the object (and by the key, when the key is an object), so tracking never
- * keeps anything alive. A location is made only when a read that a later write depends on is
- * stamped; a write to an object nobody stamped costs one failed WeakMap lookup.
+ * keeps anything alive; a location under a primitive key is held weakly too (see weak-values.ts), so
+ * a long-lived object whose keys keep changing holds only the locations stamped reads still hold.
+ * A location is made only when a read that a later write depends on is stamped; a write to an object
+ * nobody stamped costs one failed WeakMap lookup.
  */
-type Table = { primitives: Map<unknown, Location>; objects: WeakMap<object, Location> };
+type Table = { primitives: WeakValues<unknown, Location>; objects: WeakMap<object, Location> };
 
-const properties = new WeakMap<object, Map<PropertyKey, Location>>();
+const properties = new WeakMap<object, WeakValues<PropertyKey, Location>>();
 const entries = new WeakMap<object, Table>();
 
 function isObject(value: unknown): value is object {
@@ -76,7 +79,7 @@ export function propertyLocation(object: unknown, key: unknown, create: boolean)
   let table = properties.get(object);
   if (table === undefined) {
     if (!create) return undefined;
-    table = new Map();
+    table = new WeakValues();
     properties.set(object, table);
   }
   let location = table.get(name);
@@ -116,7 +119,7 @@ export function entryLocation(collection: unknown, key: unknown, create: boolean
   let table = entries.get(collection);
   if (table === undefined) {
     if (!create || collectionKind(collection) === undefined) return undefined;
-    table = { primitives: new Map(), objects: new WeakMap() };
+    table = { primitives: new WeakValues(), objects: new WeakMap() };
     entries.set(collection, table);
   }
   const byKey = isObject(key) ? table.objects : table.primitives;

@@ -1,4 +1,5 @@
-import { describeRace, raceKey, type StaleWrite } from '../detector/describe';
+import { isMainThread } from 'node:worker_threads';
+import { describeRace, raceKey, testOf, type StaleWrite } from '../detector/describe';
 import { Location, VariableLocation } from '../detector/location';
 import { collectionKind, entryLocation, propertyLocation, quietGet, superPropertyLocation } from '../detector/object-locations';
 import type { TargetType } from '../detector/race';
@@ -6,6 +7,8 @@ import { Flow, handArgument, handReturn, staleFlowWriter, takeArgument, takeAwai
 import { CONDITION, staleWriter } from '../detector/stale-read';
 import { Reporter } from '../reporter';
 import { FULL_STACKS, registerMappedFile } from '../reporter/stacks';
+import { setSampleRate } from '../staging/sampling';
+import { applyOptions, settingsFromEnv, type Settings, type SettingsOptions } from '../staging/settings';
 import { currentTask, currentTurn, enterTask, leaveTask, resumeTask, suspendTask, syncTask, type Task } from '../tracker/tasks';
 import { isIgnoredSite, registerModule, type ModuleSites } from './modules';
 
@@ -18,15 +21,29 @@ import { isIgnoredSite, registerModule, type ModuleSites } from './modules';
 export function createRuntime() {
   const reporter = new Reporter();
   let enabled = true;
+  const fromEnv = settingsFromEnv();
+  // Said once per process: threads (Workers, Node 20's loader hooks thread) read the same environment.
+  if (isMainThread) for (const problem of fromEnv.problems) warn(`ignoring ${problem}`);
+  let settings = fromEnv.settings;
+
+  function applySettings(next: Settings, appLogger?: unknown): void {
+    reporter.configure(next, appLogger);
+    setSampleRate(next.sample);
+    settings = next;
+  }
+  applySettings(settings);
   /** `race.id` of races found through a hand-off, whose read may be in another module than the write. */
   const handedOnIds = new Map<string, string>();
 
-  /** The first occurrence of a race is described and logged; repeats are only counted. */
+  /**
+   * The first occurrence of a race is described and logged, and in dev mode the first one in each
+   * further test; other repeats are only counted.
+   */
   function report(stale: StaleWrite): void {
     const { handedOn } = stale;
     const key = handedOn ? `${handedOn.module?.file}\0${stale.readSite}\0${stale.module?.file}\0${stale.writeSite}\0${stale.kind}` : undefined;
     const known = key === undefined ? stale.module?.raceIds.get(raceKey(stale)) : handedOnIds.get(key);
-    if (known !== undefined) {
+    if (known !== undefined && !reporter.isNewTest(known, testOf(stale.task))) {
       reporter.repeat(known);
       return;
     }
@@ -41,6 +58,7 @@ export function createRuntime() {
     location: Location, module: ModuleSites | undefined, site: number, task: Task, version: number | undefined,
     awaits: number | undefined, readSite: number, kind: number, name: string | undefined, type: TargetType,
   ): void {
+    if (!task.tracked) return;
     try {
       const other = staleWriter(location, task, version, awaits, kind);
       if (other === undefined) return;
@@ -55,7 +73,7 @@ export function createRuntime() {
     location: Location | undefined, module: ModuleSites | undefined, site: number, task: Task,
     flows: readonly Flow[] | undefined, kind: number, target: () => [string | undefined, TargetType],
   ): void {
-    if (location === undefined || flows === undefined) return;
+    if (location === undefined || flows === undefined || !task.tracked) return;
     try {
       for (const flow of flows) {
         const other = staleFlowWriter(location, flow, task);
@@ -124,15 +142,15 @@ export function createRuntime() {
     g: quietGet,
     /** The location of `object[key]`, for a read a later write depends on. */
     lp(object: unknown, key: unknown): Location | undefined {
-      return enabled ? propertyLocation(object, key, true) : undefined;
+      return enabled && currentTask().tracked ? propertyLocation(object, key, true) : undefined;
     },
     /** The location `super[key]` reads in a method of class `home`, for a read a later write depends on. */
     ls(home: unknown, isStatic: boolean, receiver: unknown, key: unknown): Location | undefined {
-      return enabled ? superPropertyLocation(home, isStatic, receiver, key) : undefined;
+      return enabled && currentTask().tracked ? superPropertyLocation(home, isStatic, receiver, key) : undefined;
     },
     /** The location of entry `key` of a Map or Set, for a read a later write depends on. */
     le(collection: unknown, key: unknown): Location | undefined {
-      return enabled ? entryLocation(collection, key, true) : undefined;
+      return enabled && currentTask().tracked ? entryLocation(collection, key, true) : undefined;
     },
     /** `object[key]` was just written (assigned, updated or deleted). */
     wp(object: unknown, key: unknown, module: ModuleSites | undefined, site: number, task: Task | undefined): void {
@@ -161,7 +179,7 @@ export function createRuntime() {
     },
     /** A read whose value leaves its function: what it saw, to hand on with the value. */
     f(location: Location | undefined, module: ModuleSites | undefined, site: number, task: Task): Flow | undefined {
-      return enabled && location !== undefined ? new Flow(location, location.version, currentTurn(), module, site, task) : undefined;
+      return enabled && location !== undefined && task.tracked ? new Flow(location, location.version, currentTurn(), module, site, task) : undefined;
     },
     /** A function returns `value`, computed from `sources` (`task`: an async function's); returns it unchanged. */
     h<T>(value: T, sources: FlowSources, task?: Task): T {
@@ -221,9 +239,27 @@ export function createRuntime() {
     stop(): void {
       enabled = false;
     },
+    /**
+     * Staging mode, sampling, the counts interval and the application's pino logger, over what the
+     * environment set (see staging/settings.ts); throws a TypeError on a value it cannot use.
+     */
+    configure(options: SettingsOptions & { logger?: unknown } = {}): void {
+      applySettings(applyOptions(settings, options), options.logger);
+    },
     races: () => reporter.races(),
     suppressed: () => reporter.suppressedCount(),
+    /** Writes the counts line now, if any race was seen (a worker about to be torn down). */
+    flushCounts: () => reporter.writeCounts(),
   };
 }
 
 export type Runtime = ReturnType<typeof createRuntime>;
+
+/** A one-line notice on stderr (a setting that cannot be used); never throws. */
+function warn(message: string): void {
+  try {
+    process.stderr.write(`asyncrace: ${message}\n`);
+  } catch {
+    // stderr closed: nothing else to tell
+  }
+}

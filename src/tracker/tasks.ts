@@ -1,5 +1,6 @@
 import { captureStack, FULL_STACKS, type CapturedStack } from '../reporter/stacks';
 import type { ModuleSites } from '../runtime/modules';
+import { sampleRootTask } from '../staging/sampling';
 import { runningTest, type TestRef } from './tests';
 
 /** How many recent await sites a task remembers, to name the await a stale read was taken before. */
@@ -25,6 +26,12 @@ export class Task {
   out: unknown = null;
   /** The test this task runs for (see tests.ts): its parent's, or the runner's for a task started by no task. */
   test: TestRef | undefined = undefined;
+  /**
+   * Whether its stale writes are looked for (see staging/sampling.ts): its parent's, or drawn for a
+   * task started by no task. An untracked task's writes are still recorded, so that a tracked task
+   * reading the same location still sees them.
+   */
+  tracked = true;
   /** With full stacks: where the task was started. */
   readonly startStack: CapturedStack | undefined = FULL_STACKS ? captureStack() : undefined;
   private awaitModules: (ModuleSites | undefined)[] | null = null;
@@ -101,8 +108,10 @@ export function enterTask(generator = false): Task {
     parent.last = task;
     if (generator) task.joined = parent;
     task.test = parent.test;
+    task.tracked = parent.tracked;
   } else {
     task.test = runningTest();
+    task.tracked = sampleRootTask();
   }
   task.prev = parent;
   current = task;
@@ -141,10 +150,18 @@ export function syncTask(own = false): Task {
   if (!own) return MAIN_TASK;
   const task = new Task(nextId++);
   task.test = runningTest();
+  task.tracked = sampleRootTask();
   return task;
 }
 
-/** The async function returned or threw. */
+/**
+ * The async function returned or threw. Its links to the task that ran before it and to the last
+ * task it started are only read while it runs: dropped, so that a finished task some location still
+ * names as its writer does not keep a chain of later tasks alive (a function that calls itself again
+ * without awaiting would otherwise chain every call, for as long as the service runs).
+ */
 export function leaveTask(task: Task): void {
   if (current === task) current = task.prev;
+  task.prev = null;
+  task.last = null;
 }
