@@ -31,6 +31,9 @@ for (const [args, message] of [
   [['run'], "asyncrace: missing required argument 'command'\n"],
   [['run', '--log'], "asyncrace: option '--log <target>' argument missing\n"],
   [['run', '--log', '/nonexistent-dir/x.log', '--', 'node', '-e', '0'], 'asyncrace: cannot write the log file /nonexistent-dir/x.log: ENOENT\n'],
+  [['run', '--mode', 'prod', '--', 'node', '-e', '0'], "asyncrace: bad --mode 'prod': expected 'dev' or 'staging'\n"],
+  [['run', '--sample', '0', '--', 'node', '-e', '0'], "asyncrace: bad --sample '0': expected a number above 0 and at most 1\n"],
+  [['run', '--counts-interval', 'soon', '--', 'node', '-e', '0'], "asyncrace: bad --counts-interval 'soon': expected a number of seconds above 0 and at most 2147483\n"],
 ]) {
   test(`bad arguments give one line and exit 2: ${args.join(' ')}`, () => {
     const result = asyncrace(args);
@@ -39,6 +42,13 @@ for (const [args, message] of [
     assert.equal(result.stdout, '');
   });
 }
+
+test('--mode, --sample and --counts-interval reach every process as ASYNCRACE_MODE, ASYNCRACE_SAMPLE, ASYNCRACE_COUNTS_INTERVAL', () => {
+  const print = 'const e = process.env; console.log(e.ASYNCRACE_MODE, e.ASYNCRACE_SAMPLE, e.ASYNCRACE_COUNTS_INTERVAL)';
+  const result = asyncrace(['run', '--mode', 'staging', '--sample', '0.25', '--counts-interval', '30', '--', 'node', '-e', print]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, 'staging 0.25 30\n');
+});
 
 test('a command that does not exist gives one line and exit 127', () => {
   const result = asyncrace(['run', '--', 'no-such-command-asyncrace']);

@@ -72,7 +72,10 @@ function checkLines(lines) {
   for (const line of races) pids.set(line.pid, (pids.get(line.pid) ?? 0) + 1);
   assert.equal(pids.size, PROCESSES, 'processes that reported');
   for (const [pid, n] of pids) assert.equal(n, WORKERS * RACES, `race lines of process ${pid}`);
+  // Workers share their process's pid: their lines carry a threadId, so each counts line is told apart.
+  assert.equal(new Set(counts.map((l) => `${l.pid}:${l.threadId}`)).size, PROCESSES * WORKERS, 'one counts line per thread');
   for (const line of counts) {
+    assert.ok(Number.isInteger(line.threadId) && line.threadId > 0, 'a Worker line carries its threadId');
     assert.equal(Object.keys(line.counts.races).length, RACES);
     for (const count of Object.values(line.counts.races)) assert.equal(count, 1);
   }

@@ -5,13 +5,15 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { test } = require('node:test');
 const { asyncrace, run, tempDir, REPO } = require('./helpers/run');
-const { readReportLines } = require('./helpers/report');
+const { readReportLines, parseReportLines } = require('./helpers/report');
 
 const NODE_TEST = path.join(REPO, 'fixtures', 'node-test');
 // The race of `bank > credits twice` is in credit(), that of the concurrent `racy other` in
 // deposit(): both started while `slow safe` (the last test started) was running too.
+// `credits twice again` makes the same race as `credits twice`: reported in full for each test.
 const EXPECTED = [
   { write: 'account.js:11:5', test: { file: 'bank.test.js', name: 'bank > credits twice' } },
+  { write: 'account.js:11:5', test: { file: 'bank.test.js', name: 'bank > credits twice again' } },
   { write: 'account.js:17:5', test: { file: 'bank.test.js', name: 'concurrent > racy other' } },
 ];
 
@@ -26,14 +28,14 @@ function attributed(log) {
   return readReportLines(log)
     .filter((line) => line.race)
     .map(({ race }) => ({ write: race.write.site, test: race.test }))
-    .sort((a, b) => a.write.localeCompare(b.write));
+    .sort((a, b) => a.write.localeCompare(b.write) || a.test.name.localeCompare(b.test.name));
 }
 
 test('node:test through asyncrace run: each race names the test that made it', () => {
   const log = path.join(tempDir(), 'races.ndjson');
   const result = asyncrace(['run', '--log', log, '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
   assert.equal(result.status, 0, result.stdout);
-  assert.match(result.stdout, /^# pass 4$/m);
+  assert.match(result.stdout, /^# pass 5$/m);
   assert.deepEqual(attributed(log), EXPECTED);
 });
 
@@ -46,10 +48,25 @@ test('node:test wired natively (--import asyncrace/register, ASYNCRACE_LOG): the
   assert.deepEqual(attributed(log), EXPECTED);
 });
 
-test('node:test with --fail-on-race: the run fails with 66, the tests themselves still pass', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
-  assert.equal(result.status, 66);
-  assert.match(result.stdout, /^# fail 0$/m);
+test('node:test with --fail-on-race: the racy tests fail in node:test\'s output, naming their races; the run exits 66', () => {
+  const result = asyncrace(['run', '--fail-on-race', '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
+  assert.equal(result.status, 66, result.stdout);
+  assert.match(result.stdout, /^# pass 2$/m);
+  assert.match(result.stdout, /^# fail 3$/m);
+  for (const name of ['credits twice', 'credits twice again', 'racy other']) {
+    assert.match(result.stdout, new RegExp(`^\\s*not ok \\d+ - ${name}\\n(.*\\n)*?\\s+error: 'asyncrace: this test raced: lost-update on this\\.balance at account\\.js:1[17]:5 \\(race \\w+\\); see the asyncrace reports \\(on stderr\\)'`, 'm'));
+  }
+  assert.match(result.stdout, /^\s*ok \d+ - safe credit$/m);
+  assert.match(result.stdout, /^\s*ok \d+ - slow safe$/m);
+  // The per-file processes' reports reach asyncrace's stderr whole, not node:test's output as `# {...}`.
+  assert.equal(parseReportLines(result.stderr).filter((line) => line.race).length, 3, 'the reports on stderr');
+  assert.doesNotMatch(result.stdout, /"level":40/);
+});
+
+test('node:test with --fail-on-race and a test failing on its own: the run keeps node:test\'s own status', () => {
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv({ BANK_BROKEN: '1' }) });
+  assert.equal(result.status, 1, result.stdout);
+  assert.match(result.stdout, /^# fail 4$/m);
 });
 
 const MOCHA_PROJECT = path.join(REPO, 'fixtures', 'mocha');
@@ -73,11 +90,17 @@ test('mocha wired natively (--require asyncrace/register, ASYNCRACE_LOG): the sa
   assert.deepEqual(attributed(log), MOCHA_RACE);
 });
 
-test('mocha with --fail-on-race: the racy test fails in mocha\'s own output, naming the race; the safe one passes', () => {
+test('mocha with --fail-on-race: the racy test fails in mocha\'s own output, naming the race; the safe one passes; the run exits 66', () => {
   const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: runnerEnv() });
-  assert.notEqual(result.status, 0);
+  assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stdout, /1 failing/);
   assert.match(result.stdout, /1\) bank\n\s+credits twice:\n\s+Error: asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
+});
+
+test('mocha with --fail-on-race and a test failing on its own: the run keeps mocha\'s own status', () => {
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: runnerEnv({ BANK_BROKEN: '1' }) });
+  assert.equal(result.status, 2, result.stdout); // mocha's status: its number of failures
+  assert.match(result.stdout, /2 failing/);
 });
 
 // jest: `preset: 'asyncrace/jest'` instruments through jest's transform and shares one runtime per
@@ -108,9 +131,9 @@ test('jest wired natively (the preset, ASYNCRACE_LOG): the same', () => {
   assert.deepEqual(attributed(log), JEST_RACES);
 });
 
-test('jest with --fail-on-race: the racy tests fail in jest\'s own output, naming their races; the safe ones pass', () => {
+test('jest with --fail-on-race: the racy tests fail in jest\'s own output, naming their races; the safe ones pass; the run exits 66', () => {
   const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
-  assert.notEqual(result.status, 0);
+  assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stderr, /Tests:\s+2 failed, 2 passed, 4 total/);
   assert.match(result.stderr, /● bank › credits twice\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
   assert.match(result.stderr, /● concurrent › racy other\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:17:5/);
@@ -132,6 +155,10 @@ test('vitest through asyncrace run (plugins: [asyncrace()]): each race names its
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(plain(result.stdout), /Tests\s+4 passed \(4\)/);
   assert.deepEqual(attributed(log), VITEST_RACES);
+  // vitest ends its workers with no `exit` event: the runner writes the counts line after the files ran.
+  const counts = readReportLines(log).filter((line) => line.counts);
+  assert.ok(counts.length >= 1, 'a counts line');
+  assert.deepEqual(Object.values(counts.at(-1).counts.races), [1, 1]);
 });
 
 test('vitest wired natively (the plugin, ASYNCRACE_LOG): the same', () => {
@@ -143,9 +170,9 @@ test('vitest wired natively (the plugin, ASYNCRACE_LOG): the same', () => {
   assert.deepEqual(attributed(log), VITEST_RACES);
 });
 
-test('vitest with --fail-on-race: the racy tests fail in vitest\'s own output, naming their races; the safe ones pass', () => {
+test('vitest with --fail-on-race: the racy tests fail in vitest\'s own output, naming their races; the safe ones pass; the run exits 66', () => {
   const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: runnerEnv() });
-  assert.notEqual(result.status, 0);
+  assert.equal(result.status, 66, 'the run failed only because of races');
   const out = plain(result.stdout + result.stderr); // the failures go to stderr, the summary to stdout
   assert.match(out, /Tests\s+2 failed \| 2 passed \(4\)/);
   assert.match(out, /FAIL\s+bank\.test\.js > bank > credits twice\nError: asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);

@@ -3,7 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { constants } from 'node:os';
-import { ENV, parseSuppressions } from '../config';
+import { ENV, parseLogTarget, parseSuppressions } from '../config';
+import { LogRelay } from './log-relay';
+import { UsageError } from './usage-error';
+import { readOutcomes, type Outcome } from '../outcome';
+import { settingsFromEnv } from '../staging/settings';
 
 /** The exit status ThreadSanitizer and Go's race detector use when a race was found. */
 export const RACE_EXIT_CODE = 66;
@@ -17,13 +21,9 @@ export interface RunOptions {
   /** False with `--no-cache`. */
   cache?: boolean;
   stacks?: boolean;
-}
-
-/** A problem the CLI reports in one line, exiting with `status` (2: bad usage, 127: no such command). */
-export class UsageError extends Error {
-  constructor(message: string, readonly status = 2) {
-    super(message);
-  }
+  mode?: string;
+  sample?: string;
+  countsInterval?: string;
 }
 
 const REGISTER = require.resolve('../hooks/register');
@@ -70,13 +70,20 @@ function globs(option: string, values: string[], existing: string | undefined): 
   return addToList(values, existing);
 }
 
+/** A staging setting (`--mode`, `--sample`, `--counts-interval`), checked as the runtime reads it: a typo must not go unnoticed. */
+function setting(option: string, variable: string, value: string): string {
+  const [problem] = settingsFromEnv({ [variable]: value }).problems;
+  if (problem) throw new UsageError(`bad --${option} '${value}': ${problem.slice(problem.indexOf('expected'))}`);
+  return value;
+}
+
 function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
 }
 
 /**
  * Runs the command with instrumentation and resolves to the exit status asyncrace should end with:
- * the command's own, or 66 under `--fail-on-race` when the command succeeded but a race was reported.
+ * the command's own, or 66 under `--fail-on-race` (see exitStatus).
  */
 export async function runInstrumented(command: string[], options: RunOptions): Promise<number> {
   const [file, ...args] = command;
@@ -88,20 +95,41 @@ export async function runInstrumented(command: string[], options: RunOptions): P
   if (options.exclude?.length) env[ENV.exclude] = globs('exclude', options.exclude, process.env[ENV.exclude]);
   if (options.cache === false) env[ENV.cache] = '0';
   if (options.stacks) env[ENV.stacks] = 'all';
+  if (options.mode !== undefined) env[ENV.mode] = setting('mode', ENV.mode, options.mode);
+  if (options.sample !== undefined) env[ENV.sample] = setting('sample', ENV.sample, options.sample);
+  if (options.countsInterval !== undefined) env[ENV.countsInterval] = setting('counts-interval', ENV.countsInterval, options.countsInterval);
 
-  let flagDir: string | undefined;
+  // The run's own files: the outcomes --fail-on-race reads, the log relayed to stderr/stdout.
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncrace-'));
+  const outcomes = path.join(runDir, 'outcomes');
   if (options.failOnRace) {
-    flagDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncrace-'));
-    env[ENV.raceFlagFile] = path.join(flagDir, 'races');
+    env[ENV.raceFlagFile] = outcomes;
     env[ENV.failOnRace] = '1';
   }
+  const target = parseLogTarget(env[ENV.log]);
+  let relay: LogRelay | undefined;
   try {
+    if (target.kind === 'fd') {
+      relay = new LogRelay(path.join(runDir, 'log.ndjson'), target.fd);
+      env[ENV.log] = relay.file;
+      env[ENV.logShownAs] = target.fd === 1 ? 'stdout' : 'stderr';
+    }
     const status = await spawnAndWait(file, args, env);
-    const raced = flagDir !== undefined && fs.existsSync(path.join(flagDir, 'races'));
-    return status === 0 && raced ? RACE_EXIT_CODE : status;
+    return options.failOnRace ? exitStatus(status, readOutcomes(outcomes)) : status;
   } finally {
-    if (flagDir) fs.rmSync(flagDir, { recursive: true, force: true });
+    relay?.stop();
+    fs.rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Under `--fail-on-race`: 66 when a race was reported and the command succeeded, or failed only
+ * because a test runner integration failed the tests that raced; else the command's own status.
+ */
+function exitStatus(status: number, outcomes: Set<Outcome>): number {
+  if (!outcomes.has('race')) return status;
+  if (status === 0) return RACE_EXIT_CODE;
+  return outcomes.has('race-failure') && !outcomes.has('other-failure') ? RACE_EXIT_CODE : status;
 }
 
 function spawnAndWait(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {

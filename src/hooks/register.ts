@@ -2,6 +2,7 @@ import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { addHook } from 'pirates';
+import { wireTestRunnerCli } from '../runners/runner-cli';
 import { userFileMatcher } from './files';
 import { followProcessesAndThreads } from './processes';
 import { installSyncHooks, registerHooksApi } from './sync-hooks';
@@ -34,4 +35,9 @@ if (!holder[KEY] && !onHooksThread) {
     nodeModule.register(pathToFileURL(require.resolve('./esm-loader')).href);
   }
   followProcessesAndThreads();
+  // jest's and vitest's CLIs load the user's files past these hooks: their config gets asyncrace instead.
+  wireTestRunnerCli();
+  // node:test's test-file processes: with --fail-on-race, a test that raced fails. Loaded here, not
+  // above: it loads the runtime, which the loader hooks' thread must not get.
+  (require('../runners/node-test') as typeof import('../runners/node-test')).wireNodeTest();
 }

@@ -1,19 +1,35 @@
-import { ENV } from '../config';
+import { ENV, parseLogTarget } from '../config';
+import { noteOutcome } from '../outcome';
 import runtime from '../runtime';
 import type { TestRef } from '../tracker/tests';
 
-/** Races already blamed on a test, so each fails only the test that made it. */
+/** Races already blamed on a test (`id\0file\0name`), so each fails only the tests that made it, once. */
 const blamed = new Set<string>();
 
+/** Where `ASYNCRACE_LOG` sends the reports, in words. */
+function whereReportsGo(): string {
+  const shown = process.env[ENV.logShownAs];
+  if (shown) return `on ${shown}`;
+  const target = parseLogTarget(process.env[ENV.log]);
+  return target.kind === 'file' ? `in ${target.path}` : `on ${target.fd === 1 ? 'stdout' : 'stderr'}`;
+}
+
 /**
- * With `ASYNCRACE_FAIL_ON_RACE=1` (`asyncrace run --fail-on-race`): the error a runner integration
- * fails `test` with, naming the races reported while it ran and not blamed on a test yet; else null.
+ * Called by a runner integration as `test` ends (`failed`: it failed on its own). With
+ * `ASYNCRACE_FAIL_ON_RACE=1` (`asyncrace run --fail-on-race`): the error to fail `test` with, naming
+ * the races reported while it ran and not blamed on it yet; else null. Either way `asyncrace run`
+ * learns whether the run failed only because of races (see outcome.ts).
  */
-export function raceFailure(test: TestRef): Error | null {
+export function raceFailure(test: TestRef, failed = false): Error | null {
+  if (failed) noteOutcome('other-failure');
   if (process.env[ENV.failOnRace] !== '1') return null;
-  const raced = runtime.races().filter((race) => !blamed.has(race.id) && race.test?.file === test.file && race.test.name === test.name);
+  const key = (race: { id: string }) => `${race.id}\0${test.file}\0${test.name}`;
+  const raced = runtime.races().filter((race) => !blamed.has(key(race)) && race.tests.some((made) => made.file === test.file && made.name === test.name));
   if (raced.length === 0) return null;
-  raced.forEach((race) => blamed.add(race.id));
+  raced.forEach((race) => blamed.add(key(race)));
+  noteOutcome('race-failure');
   const sites = raced.map((race) => `${race.kind} on ${race.target.name} at ${race.write.site} (race ${race.id})`).join('; ');
-  return new Error(`asyncrace: this test raced: ${sites}; see the asyncrace reports`);
+  const error = new Error(`asyncrace: this test raced: ${sites}; see the asyncrace reports (${whereReportsGo()})`);
+  error.stack = `Error: ${error.message}`; // the runner would show asyncrace's own frames: noise
+  return error;
 }

@@ -3,7 +3,10 @@
  * package.json exports this file as `./jest/jest-preset`. jest never runs code through Node's require
  * hooks (its module registry evaluates every file itself), so instrumentation has to come from its
  * `transform`, and the runtime has to be shared through the test environment (see jest-environment).
- * A user's own `transform` entries are merged over these; a `testEnvironment` of theirs replaces ours.
+ * A user's own `transform` entries are merged over these; a `testEnvironment` of theirs replaces ours
+ * (tests then go unnamed) unless they keep ours and name theirs in `testEnvironmentOptions:
+ * { asyncraceEnvironment: ... }`, which ours then extends. (`asyncrace run -- jest` does all this for
+ * a project without the preset: jest-config.ts.)
  */
 export = {
   transform: { '\\.[cm]?[jt]sx?$': require.resolve('./jest-transformer') },

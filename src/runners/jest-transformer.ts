@@ -7,8 +7,7 @@ import { isOwnCode } from '../hooks/own-code';
  * asyncrace's Babel plugin added for the files asyncrace instruments (the same selection as
  * `register`: include/exclude globs, never `node_modules`). asyncrace's own files pass through
  * untouched even when jest would transform them (a linked install is not under `node_modules`):
- * an instrumented runtime crashes. Instrumented code loads this copy's runtime by its path, so the
- * cache key carries that path and the transform's fingerprint (version, plugin code, Babel versions).
+ * an instrumented runtime crashes.
  * babel-jest is a peer: the one the project's jest installed.
  */
 type Options = Record<string, unknown>;
@@ -23,6 +22,15 @@ interface BabelJestTransformer {
 const RUNTIME = require.resolve('../runtime');
 const PLUGIN = require.resolve('../../babel-plugin');
 
+/**
+ * What a jest cache key needs beyond the transformer's own: instrumented code loads this copy's
+ * runtime by its path, and depends on the transform's fingerprint (version, plugin code, Babel
+ * versions); asyncrace's own files are passed through untouched.
+ */
+export function cacheKeySalt(isUserFile: (file: string) => boolean, file: string): string {
+  return isUserFile(file) ? `\0asyncrace:${transformFingerprint()}:${RUNTIME}` : isOwnCode(file) ? '\0asyncrace:own' : '';
+}
+
 export function createTransformer(babelOptions: Options = {}): BabelJestTransformer & { canInstrument: boolean } {
   const babelJest = require('babel-jest') as { createTransformer(options: Options): BabelJestTransformer };
   const plain = babelJest.createTransformer(babelOptions);
@@ -31,9 +39,8 @@ export function createTransformer(babelOptions: Options = {}): BabelJestTransfor
   // in-memory source maps; keeping every statement on its line keeps their line numbers the user's.
   const instrumented = babelJest.createTransformer({ retainLines: true, ...babelOptions, plugins: [...userPlugins, [PLUGIN, { runtime: RUNTIME }]] });
   const isUserFile = userFileMatcher();
-  const salt = `\0asyncrace:${transformFingerprint()}:${RUNTIME}`;
   const pick = (file: string): BabelJestTransformer => (isUserFile(file) ? instrumented : plain);
-  const saltOf = (file: string): string => (isUserFile(file) ? salt : isOwnCode(file) ? '\0asyncrace:own' : '');
+  const saltOf = (file: string): string => cacheKeySalt(isUserFile, file);
   return {
     canInstrument: true,
     process: (source, file, options) => (isOwnCode(file) ? { code: source } : pick(file).process(source, file, options)),

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import runtime from '../runtime';
 import { displayPath } from '../runtime/modules';
 import { addTestProvider, type TestRef } from '../tracker/tests';
 
@@ -16,7 +17,7 @@ interface VitestTask {
 }
 type TestFn = () => unknown;
 interface RunnerClass {
-  new (config: unknown): object;
+  new (config: unknown): { onAfterRunFiles?(files: unknown): unknown };
   getTestFn(test: VitestTask): TestFn | undefined;
 }
 
@@ -42,6 +43,16 @@ export function testRefOf(task: VitestTask): TestRef {
 }
 
 export class AsyncraceRunner extends VitestTestRunner {
+  /**
+   * vitest ends its workers without an `exit` event (threads are terminated, forks killed): the
+   * counts line is written here, after each batch of files (cumulative, so repeats are harmless).
+   */
+  onAfterRunFiles(files: unknown): unknown {
+    const done = super.onAfterRunFiles?.(files);
+    runtime.flushCounts();
+    return done;
+  }
+
   runTask(test: VitestTask): Promise<void> {
     const fn = VitestTestRunner.getTestFn(test);
     if (!fn) throw new Error('Test function is not found. Did you add it using `setFn`?');

@@ -8,7 +8,11 @@ const validate = new Ajv({ allErrors: true }).compile(require('../report-schema.
 
 /** Parses a log file's NDJSON lines; throws if any line is not a valid report or counts line. */
 function readReportLines(file) {
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  return parseReportLines(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+}
+
+/** Parses NDJSON report lines (a log's text, or a stream that held only reports); throws as readReportLines. */
+function parseReportLines(text) {
   const lines = text.split('\n').filter((line) => line !== '');
   return lines.map((line) => {
     const parsed = JSON.parse(line);
@@ -32,4 +36,4 @@ function summarize(lines) {
     }));
 }
 
-module.exports = { readReportLines, summarize, REPO: path.resolve(__dirname, '..', '..') };
+module.exports = { readReportLines, parseReportLines, summarize, REPO: path.resolve(__dirname, '..', '..') };
