@@ -1,12 +1,17 @@
 'use strict';
 // `npm run bench`: runs each workload plain and instrumented, alternating, and prints the ratios;
-// then the start-up of a generated app of a few hundred modules: plain, cold cache, warm cache.
+// then the start-up of a generated app of a few hundred modules: plain, cold cache, warm cache;
+// then `asyncrace report` over a generated log of a million lines (report.js), and an HTTP service
+// in staging mode, with and without sampling, against the plain service (staging.js).
 // Each run is a fresh child process, so one run's JIT state and heap never leak into the next.
 
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { median, table, ms, ratio } = require('./format');
+const { benchReport, describeReport } = require('./report');
+const { benchStaging, describeStaging } = require('./staging');
 const { generateStartupApp } = require('./startup');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5;
@@ -63,12 +68,6 @@ function runOnce(workload, variantName, cwd = WORKLOADS_DIR) {
   return { workMs: result.workMs, wallMs, maxRssKb: result.maxRssKb, races: result.races };
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function summarize(runs) {
   return {
     workMs: median(runs.map((r) => r.workMs)),
@@ -79,17 +78,8 @@ function summarize(runs) {
   };
 }
 
-function table(rows) {
-  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
-  return rows
-    .map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  '))
-    .join('\n');
-}
 
-const ms = (value) => value.toFixed(0);
-const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
-
-function main() {
+async function main() {
   if (!fs.existsSync(REGISTER)) throw new Error(`${REGISTER} is missing: run \`npm run build\` first`);
 
   // runs[workload][variant] = [{ workMs, wallMs, maxRssKb, races }, ...]
@@ -158,10 +148,24 @@ function main() {
   console.log(`\nstart-up: ${app.modules} generated modules (${Math.round(app.bytes / 1024)} KB) loaded, medians`);
   console.log(table(startupRows));
 
+  process.stderr.write('asyncrace report on a generated log\n');
+  const report = benchReport();
+  console.log(`\n${describeReport(report)}`);
+
+  process.stderr.write('staging mode, HTTP service: ');
+  const staging = await benchStaging({ progress: (text) => process.stderr.write(text) });
+  console.log(`\n${describeStaging(staging)}`);
+
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-  const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rounds: ROUNDS, summary, runs, startup: { modules: app.modules, bytes: app.bytes, summary: startupSummary, runs: startup } };
+  const results = {
+    date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rounds: ROUNDS, summary, runs,
+    startup: { modules: app.modules, bytes: app.bytes, summary: startupSummary, runs: startup }, report, staging,
+  };
   fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`raw results: ${path.relative(process.cwd(), RESULTS)}`);
 }
 
-main();
+main().catch((error) => {
+  console.error(error.message);
+  process.exit(1);
+});
