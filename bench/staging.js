@@ -10,6 +10,7 @@ const { spawn } = require('node:child_process');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
+const { get } = require('../test/helpers/http');
 const { median, table, ratio } = require('./format');
 
 const REGISTER = path.resolve(__dirname, '..', 'dist', 'src', 'hooks', 'register.js');
@@ -23,19 +24,6 @@ const VARIANTS = {
 };
 
 // --- the load process: `node bench/staging.js --load <port> <requests> <connections> <warm-up>` ---
-
-function get(agent, port, url) {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: url, agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: ${res.statusCode}`))));
-      })
-      .on('error', reject);
-  });
-}
 
 /** Sends `requests` requests over `connections` keep-alive connections; each one's latency, in ms. */
 async function sendRequests(agent, port, requests, connections) {

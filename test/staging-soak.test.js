@@ -10,6 +10,7 @@ const { spawn } = require('node:child_process');
 const http = require('node:http');
 const path = require('node:path');
 const { test } = require('node:test');
+const { get } = require('./helpers/http');
 const { readReportLines } = require('./helpers/report');
 const { tempDir, CLI, REPO } = require('./helpers/run');
 
@@ -19,20 +20,6 @@ const RACY = { hits: 'lostHits', 'perUser.get(user)': 'lostPerUser' };
 /** What the load asks for, in turn: a third racy requests, two thirds safe ones. */
 const PATHS = ['/hit', '/visit?user=ann', '/safe', '/safe', '/visit?user=bob', '/safe'];
 const CONNECTIONS = 24;
-
-/** GET `url` through `agent`: the body. */
-function get(agent, port, url) {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: url, agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: ${res.statusCode} ${body}`))));
-      })
-      .on('error', reject);
-  });
-}
 
 /**
  * Starts the service under `asyncrace run` in staging mode, loads it for `seconds` while sampling

@@ -5,6 +5,7 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { test } = require('node:test');
+const { attributed, plain, runnerEnv } = require('./helpers/runners');
 const { asyncrace, tempDir, REPO } = require('./helpers/run');
 const { readReportLines } = require('./helpers/report');
 
@@ -14,22 +15,6 @@ const EXPECTED = [
   { write: 'account.js:11:5', test: { file: 'bank.test.js', name: 'bank > credits twice' } },
   { write: 'account.js:17:5', test: { file: 'bank.test.js', name: 'concurrent > racy other' } },
 ];
-
-/** This suite's own environment, minus what would make a nested `node --test` act as a child of it. */
-function runnerEnv() {
-  const env = { ...process.env };
-  delete env.NODE_TEST_CONTEXT;
-  return env;
-}
-
-function attributed(log) {
-  return readReportLines(log)
-    .filter((line) => line.race)
-    .map(({ race }) => ({ write: race.write.site, test: race.test }))
-    .sort((a, b) => a.write.localeCompare(b.write));
-}
-
-const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 const JEST_PROJECT = path.join(REPO, 'fixtures', 'jest-cli');
 const JEST = path.join(REPO, 'node_modules', '.bin', 'jest');

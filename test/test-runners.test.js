@@ -4,6 +4,7 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { test } = require('node:test');
+const { attributed, plain, runnerEnv } = require('./helpers/runners');
 const { asyncrace, run, tempDir, REPO } = require('./helpers/run');
 const { readReportLines, parseReportLines } = require('./helpers/report');
 
@@ -16,20 +17,6 @@ const EXPECTED = [
   { write: 'account.js:11:5', test: { file: 'bank.test.js', name: 'bank > credits twice again' } },
   { write: 'account.js:17:5', test: { file: 'bank.test.js', name: 'concurrent > racy other' } },
 ];
-
-/** This suite's own environment, minus what would make a nested `node --test` act as a child of it. */
-function runnerEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
-  delete env.NODE_TEST_CONTEXT;
-  return env;
-}
-
-function attributed(log) {
-  return readReportLines(log)
-    .filter((line) => line.race)
-    .map(({ race }) => ({ write: race.write.site, test: race.test }))
-    .sort((a, b) => a.write.localeCompare(b.write) || a.test.name.localeCompare(b.test.name));
-}
 
 test('node:test through asyncrace run: each race names the test that made it', () => {
   const log = path.join(tempDir(), 'races.ndjson');
@@ -147,8 +134,6 @@ test('jest with --fail-on-race: the racy tests fail in jest\'s own output, namin
 const VITEST_PROJECT = path.join(REPO, 'fixtures', 'vitest');
 const VITEST = path.join(REPO, 'node_modules', '.bin', 'vitest');
 const VITEST_RACES = JEST_RACES;
-const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
-
 test('vitest through asyncrace run (plugins: [asyncrace()]): each race names its test, concurrent ones included; the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
   const result = asyncrace(['run', '--log', log, '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: runnerEnv() });

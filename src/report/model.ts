@@ -1,19 +1,12 @@
-import type { Race, RaceAccess, RaceKind, TargetType } from '../detector/race';
+import type { Race } from '../detector/race';
 
 /**
  * What `asyncrace report` makes of a pile of logs: one entry per `race.id`, across processes and
  * hosts. Every output format (text, json, sarif, html) renders this and nothing else, so they all
- * show the same grouped result. `--format json` prints it as it is (CONTRACT.md).
+ * show the same grouped result. `--format json` prints it as it is (CONTRACT.md). Its sites are those
+ * of the race's first full report (stacks included when it carried them).
  */
-export interface GroupedRace {
-  id: string;
-  kind: RaceKind;
-  target: { name: string; type: TargetType; declared?: string };
-  /** Sites as in the first full report of the race (stacks included when it carried them). */
-  read: RaceAccess;
-  await: { site: string };
-  intervening: RaceAccess;
-  write: RaceAccess;
+export interface GroupedRace extends Pick<Race, 'id' | 'kind' | 'target' | 'read' | 'await' | 'intervening' | 'write'> {
   /** Summed over processes (hostname + pid): the larger of its cumulative counts and its full reports. */
   count: number;
   /** Epoch milliseconds, as pino's `time`: the earliest and latest line that showed this race. */
