@@ -10,7 +10,7 @@ const { spawn } = require('node:child_process');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { get } = require('../test/helpers/http');
+const { get, listeningPort } = require('../test/helpers/http');
 const { median, table, ratio } = require('./format');
 
 const REGISTER = path.resolve(__dirname, '..', 'dist', 'src', 'hooks', 'register.js');
@@ -64,15 +64,7 @@ async function runOnce(variantName, { requests, connections, warmUp }) {
   const env = { ...plainEnv, ASYNCRACE_LOG: os.devNull, ...variant.env };
   const service = spawn(process.execPath, [...variant.args, 'server.js'], { cwd: SERVICE, env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const port = await new Promise((resolve, reject) => {
-      let out = '';
-      service.stdout.on('data', (data) => {
-        out += data;
-        const match = /listening (\d+)\n/.exec(out);
-        if (match) resolve(Number(match[1]));
-      });
-      service.on('exit', (code) => reject(new Error(`the ${variantName} service exited (${code}) before listening`)));
-    });
+    const port = await listeningPort(service);
     const output = await new Promise((resolve, reject) => {
       const args = [__filename, '--load', String(port), String(requests), String(connections), String(warmUp)];
       const loader = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: plainEnv });

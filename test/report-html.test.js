@@ -4,19 +4,13 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pathToFileURL } = require('node:url');
 const { after, before, test } = require('node:test');
-const { chromium } = require('playwright-core');
+const { launchChromium, openOffline, saveScreenshot } = require('./helpers/browser');
 const { tempDir, REPO } = require('./helpers/run');
 const { raceLogLines, racesById } = require('./helpers/race-logs');
 const { RaceGrouper } = require('../dist/src/report/group');
 const { createSourceReader } = require('../dist/src/report/render-options');
 const { renderHtml } = require('../dist/src/report/html');
-
-/** Debian's Chromium; .ci/run installs it. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOT = path.join(REPO, 'test', 'artifacts', 'report-html.png');
 
 /** A target and a test named to break out of the page, were they not escaped. */
 const HOSTILE_TARGET = '</script><img src=x onerror="window.pwned=1">';
@@ -36,13 +30,12 @@ function hostileLine(lines) {
 let races;
 let browser;
 let page;
-const problems = { console: [], pageErrors: [], requests: [] };
+let problems;
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does`);
   const [lines] = await Promise.all([
     raceLogLines([{ fixture: 'weak-tracking', args: ['--stacks'] }, { fixture: 'stale-check-stock' }]),
-    chromium.launch({ executablePath: CHROMIUM, args: ARGS }).then((launched) => (browser = launched)),
+    launchChromium().then((launched) => (browser = launched)),
   ]);
   const all = [...lines, hostileLine(lines)];
   races = racesById(all);
@@ -50,24 +43,7 @@ before(async () => {
   for (const line of all) grouper.line(line);
   const file = path.join(tempDir(), 'report.html');
   fs.writeFileSync(file, renderHtml(grouper.result().report, { cwd: REPO, color: false, sources: createSourceReader(REPO) }));
-
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  // Nothing but the file itself may load: anything else is recorded and refused.
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:')) return route.continue();
-    problems.requests.push(url);
-    return route.abort();
-  });
-  page = await context.newPage();
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:')) problems.requests.push(request.url());
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.console.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  ({ page, problems } = await openOffline(browser, file));
 });
 
 after(async () => {
@@ -138,7 +114,6 @@ test('names from the log are shown as text, never run as markup', async () => {
 });
 
 test('a screenshot of the page is kept in test/artifacts', async () => {
-  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
-  assert.ok(fs.statSync(SCREENSHOT).size > 10_000);
+  const screenshot = await saveScreenshot(page, 'report-html.png');
+  assert.ok(fs.statSync(screenshot).size > 10_000);
 });

@@ -6,31 +6,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { before, test } = require('node:test');
-const Ajv2020 = require('ajv/dist/2020').default;
 const { asyncrace, tempDir, REPO } = require('./helpers/run');
 const { raceLogLines, racesById } = require('./helpers/race-logs');
+const { assertValidSarif, validateSarif } = require('./helpers/sarif');
 const { RaceGrouper } = require('../dist/src/report/group');
 const { createSourceReader } = require('../dist/src/report/render-options');
 const { renderSarif } = require('../dist/src/report/sarif');
-
-/**
- * The official schema (test/schemas/README.md). Ajv2020 for its `$schema` (2020-12); `format`s are
- * annotations there (ajv-formats is not installed either); the schema has a malformed `anyOf`
- * under region.properties that Ajv's meta-schema check rejects, so that check is off; and one of
- * its patterns, `^(?i)…`, uses a PCRE inline flag that JavaScript spells as the `i` flag.
- */
-function sarifValidator() {
-  const regExp = (pattern, flags) =>
-    pattern.startsWith('^(?i)') ? new RegExp(`^${pattern.slice('^(?i)'.length)}`, `${flags}i`) : new RegExp(pattern, flags);
-  regExp.code = 'regExp';
-  const ajv = new Ajv2020({ strict: false, validateSchema: false, validateFormats: false, allErrors: true, code: { regExp } });
-  return ajv.compile(require('./schemas/sarif-schema-2.1.0.json'));
-}
-const validateSarif = sarifValidator();
-
-function assertValid(sarif) {
-  assert.ok(validateSarif(sarif), `not valid SARIF 2.1.0:\n${JSON.stringify(validateSarif.errors, null, 2)}`);
-}
 
 const SRCROOT = `${pathToFileURL(REPO).href}/`;
 
@@ -80,7 +61,7 @@ before(async () => {
 });
 
 test('the SARIF is valid against the official SARIF 2.1.0 schema', () => {
-  assertValid(sarif);
+  assertValidSarif(sarif);
   assert.equal(sarif.version, '2.1.0');
   assert.equal(sarif.runs.length, 1);
   assert.equal(sarif.runs[0].properties.skippedLines, raceLines.length, 'every other line is skipped');
@@ -190,7 +171,7 @@ test('odd paths become valid URI references; a site the runtime could not place 
   const grouper = new RaceGrouper();
   grouper.line(JSON.stringify(line));
   const odd = JSON.parse(renderSarif(grouper.result().report, { cwd: REPO, color: false, sources: createSourceReader(REPO) }));
-  assertValid(odd);
+  assertValidSarif(odd);
   const [result] = odd.runs[0].results;
   assert.deepEqual(result.locations[0].physicalLocation, {
     artifactLocation: { uri: 'src/my%20app/a%3Ab%231.ts', uriBaseId: '%SRCROOT%' },
@@ -201,6 +182,6 @@ test('odd paths become valid URI references; a site the runtime could not place 
 
 test('no races: a valid log with an empty result list', () => {
   const empty = JSON.parse(renderSarif({ races: [], skipped: 2 }, { cwd: REPO, color: false, sources: createSourceReader(REPO) }));
-  assertValid(empty);
+  assertValidSarif(empty);
   assert.deepEqual(empty.runs[0].results, []);
 });

@@ -10,7 +10,7 @@ const { spawn } = require('node:child_process');
 const http = require('node:http');
 const path = require('node:path');
 const { test } = require('node:test');
-const { get } = require('./helpers/http');
+const { get, listeningPort } = require('./helpers/http');
 const { readReportLines } = require('./helpers/report');
 const { tempDir, CLI, REPO } = require('./helpers/run');
 
@@ -35,15 +35,7 @@ async function soak({ seconds, sample }) {
   let stderr = '';
   service.stderr.on('data', (data) => (stderr += data));
   const exited = new Promise((resolve) => service.on('close', (code, signal) => resolve({ code, signal })));
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    service.stdout.on('data', (data) => {
-      out += data;
-      const match = /listening (\d+)\n/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    exited.then(() => reject(new Error(`the service ended before listening:\n${stderr}`)));
-  });
+  const port = await listeningPort(service);
 
   const load = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const probe = new http.Agent({ keepAlive: true, maxSockets: 1 });

@@ -54,14 +54,15 @@ function badge(race: GroupedRace): Markup {
 
 function headline(report: GroupedReport): Markup {
   const skipped = report.skipped > 0 ? `; ${plural(report.skipped, 'log line')} skipped (not JSON, or not asyncrace's)` : '';
-  if (report.races.length === 0) return html`<p class="headline"><strong>No races</strong> in these logs${skipped}.</p>`;
+  if (report.races.length === 0) return html`<p class="headline" data-skipped="${report.skipped}"><strong>No races</strong> in these logs${skipped}.</p>`;
   const occurrences = report.races.reduce((sum, race) => sum + race.count, 0);
   const hosts = new Set(report.races.flatMap((race) => race.hosts)).size;
-  return html`<p class="headline"><strong>${plural(report.races.length, 'race')}</strong>, ${plural(occurrences, 'occurrence')}, on ${plural(hosts, 'host')}${skipped}.</p>`;
+  return html`<p class="headline" data-skipped="${report.skipped}"><strong>${plural(report.races.length, 'race')}</strong>, ${plural(occurrences, 'occurrence')}, on ${plural(hosts, 'host')}${skipped}.</p>`;
 }
 
+/** `data-race-id` and `data-count` (on rows and sections) let a script or a test read the page without parsing its text. */
 function summaryRow(race: GroupedRace): Markup {
-  return html`<tr>
+  return html`<tr data-race-id="${race.id}" data-count="${race.count}">
 <td>${badge(race)}</td>
 <td class="wrap target-cell"><a class="target" href="#${anchor(race)}"><code>${race.target.name}</code></a><br><span class="muted">${race.target.type} · ${race.id}</span></td>
 <td class="number" data-sort="${race.count}">${race.count.toLocaleString('en-US')}</td>
@@ -89,10 +90,10 @@ function facts(race: GroupedRace): Markup {
     race.firstSeen === race.lastSeen
       ? html`<span>seen <b>${time(race.firstSeen)}</b></span>`
       : html`<span>first seen <b>${time(race.firstSeen)}</b></span><span>last seen <b>${time(race.lastSeen)}</b></span>`;
-  const hosts = html`<span>${race.hosts.length === 1 ? 'host' : 'hosts'} <b>${race.hosts.join(', ')}</b></span>`;
-  const pids = html`<span>${race.pids.length === 1 ? 'pid' : 'pids'} <b>${race.pids.join(', ')}</b></span>`;
-  const declared = race.target.declared && html`<span>declared at <b class="site">${race.target.declared}</b></span>`;
-  return html`<p class="facts"><span><b>${plural(race.count, 'occurrence')}</b></span>${seen}${hosts}${pids}${declared}</p>`;
+  const hosts = html`<span class="hosts">${race.hosts.length === 1 ? 'host' : 'hosts'} <b>${race.hosts.join(', ')}</b></span>`;
+  const pids = html`<span class="pids">${race.pids.length === 1 ? 'pid' : 'pids'} <b>${race.pids.join(', ')}</b></span>`;
+  const declared = race.target.declared && html`<span class="declared">declared at <b class="site">${race.target.declared}</b></span>`;
+  return html`<p class="facts"><span class="count"><b>${plural(race.count, 'occurrence')}</b></span>${seen}${hosts}${pids}${declared}</p>`;
 }
 
 function tests(race: GroupedRace): Markup | undefined {
@@ -101,7 +102,7 @@ function tests(race: GroupedRace): Markup | undefined {
 }
 
 function raceSection(race: GroupedRace, options: RenderOptions): Markup {
-  return html`<section class="panel race" id="${anchor(race)}" data-race-id="${race.id}">
+  return html`<section class="panel race" id="${anchor(race)}" data-race-id="${race.id}" data-count="${race.count}">
 <div class="race-head">
 <h2>${badge(race)}<code>${race.target.name}</code><span class="id muted">${race.target.type} · race ${race.id}</span></h2>
 ${facts(race)}
