@@ -18,26 +18,42 @@ const EXPECTED = [
 
 const JEST_PROJECT = path.join(REPO, 'fixtures', 'jest-cli');
 const JEST = path.join(REPO, 'node_modules', '.bin', 'jest');
+/** The summary asyncrace's reporter (the generated config adds it) prints in jest's stderr: its first line to its last indented one. */
+const jestRaceSummary = (stderr) => /^asyncrace: \d+ races? reported during this run\n(?: {2}.*\n)*/m.exec(stderr)?.[0];
+/** It names the racy tests and their races, never the safe tests, then the log. */
+const JEST_RACE_SUMMARY = (log) =>
+  [
+    'asyncrace: 2 races reported during this run',
+    '  bank > credits twice (bank.test.js)',
+    '    lost-update on this.balance at account.js:11:5 (race 3eada0403694)',
+    '  concurrent > racy other (bank.test.js)',
+    '    lost-update on this.balance at account.js:17:5 (race fc39723d7552)',
+    `  full reports: ${log} (asyncrace report ${log} groups them)`,
+    '',
+  ].join('\n');
 
 test('jest through asyncrace run, no asyncrace in its config: each race names its test (concurrent ones too), in the project\'s own environment and transformer; the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
   const result = asyncrace(['run', '--log', log, '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /Tests:\s+5 passed, 5 total/);
-  assert.doesNotMatch(result.stderr, /asyncrace:/);
   // Sites are in account.js as written, though the project's transformer moved every line down one.
   assert.deepEqual(attributed(log), EXPECTED);
   assert.equal(readReportLines(log).filter((line) => line.counts).length, 1);
+  assert.equal(jestRaceSummary(result.stderr), JEST_RACE_SUMMARY(log));
+  assert.deepEqual(result.stderr.match(/^asyncrace:.*/gm), ['asyncrace: 2 races reported during this run'], 'nothing else from asyncrace: all was wired');
 });
 
 test('jest with --fail-on-race and its own --config: the racy tests fail in jest\'s output; the safe ones pass; the run exits 66', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', JEST, '--ci', '--config', 'jest.config.js'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const log = path.join(tempDir(), 'r.ndjson');
+  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, '--ci', '--config', 'jest.config.js'], { cwd: JEST_PROJECT, env: runnerEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stderr, /Tests:\s+2 failed, 3 passed, 5 total/);
   assert.match(result.stderr, /● bank › credits twice\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
   assert.match(result.stderr, /● concurrent › racy other\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:17:5/);
   assert.match(result.stderr, /✓ safe credit/);
   assert.match(result.stderr, /✓ slow safe/);
+  assert.equal(jestRaceSummary(result.stderr), JEST_RACE_SUMMARY(log));
 });
 
 test('asyncrace run -- npm test, the script running jest: the same', () => {
@@ -46,6 +62,7 @@ test('asyncrace run -- npm test, the script running jest: the same', () => {
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /Tests:\s+5 passed, 5 total/);
   assert.deepEqual(attributed(log), EXPECTED);
+  assert.equal(jestRaceSummary(result.stderr), JEST_RACE_SUMMARY(log));
 });
 
 const VITEST_PROJECT = path.join(REPO, 'fixtures', 'vitest-cli');

@@ -98,6 +98,19 @@ const JEST_RACES = [
   { write: 'account.js:11:5', test: { file: 'bank.test.js', name: 'bank > credits twice' } },
   { write: 'account.js:17:5', test: { file: 'bank.test.js', name: 'concurrent > racy other' } },
 ];
+/** The summary asyncrace's reporter (the preset adds it) prints in jest's stderr: its first line to its last indented one. */
+const jestRaceSummary = (stderr) => /^asyncrace: \d+ races? reported during this run\n(?: {2}.*\n)*/m.exec(stderr)?.[0];
+/** It names the racy tests and their races, never the safe tests, then the log. */
+const JEST_RACE_SUMMARY = (log) =>
+  [
+    'asyncrace: 2 races reported during this run',
+    '  bank > credits twice (bank.test.js)',
+    '    lost-update on this.balance at account.js:11:5 (race 3eada0403694)',
+    '  concurrent > racy other (bank.test.js)',
+    '    lost-update on this.balance at account.js:17:5 (race fc39723d7552)',
+    `  full reports: ${log} (asyncrace report ${log} groups them)`,
+    '',
+  ].join('\n');
 
 test('jest through asyncrace run (preset asyncrace/jest): each race names its test, concurrent ones included; the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
@@ -107,6 +120,7 @@ test('jest through asyncrace run (preset asyncrace/jest): each race names its te
   assert.deepEqual(attributed(log), JEST_RACES);
   // One runtime per worker, not one per test file: its counts line is written at the worker's exit.
   assert.equal(readReportLines(log).filter((line) => line.counts).length, 1);
+  assert.equal(jestRaceSummary(result.stderr), JEST_RACE_SUMMARY(log));
 });
 
 test('jest wired natively (the preset, ASYNCRACE_LOG): the same', () => {
@@ -116,16 +130,21 @@ test('jest wired natively (the preset, ASYNCRACE_LOG): the same', () => {
   const result = run(JEST, ['--ci'], { cwd: JEST_PROJECT, env });
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(attributed(log), JEST_RACES);
+  assert.equal(jestRaceSummary(result.stderr), JEST_RACE_SUMMARY(log));
 });
 
 test('jest with --fail-on-race: the racy tests fail in jest\'s own output, naming their races; the safe ones pass; the run exits 66', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const log = path.join(tempDir(), 'r.ndjson');
+  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stderr, /Tests:\s+2 failed, 2 passed, 4 total/);
   assert.match(result.stderr, /● bank › credits twice\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
   assert.match(result.stderr, /● concurrent › racy other\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:17:5/);
   assert.match(result.stderr, /✓ safe credit/);
   assert.match(result.stderr, /✓ slow safe/);
+  const at = (text) => result.stderr.indexOf(text);
+  assert.ok(at('● concurrent › racy other') < at('asyncrace: 2 races') && at('asyncrace: 2 races') < at('Test Suites:'), 'the summary comes after the failures, before jest\'s own');
+  assert.equal(jestRaceSummary(result.stderr), JEST_RACE_SUMMARY(log));
 });
 
 // vitest: `plugins: [asyncrace()]` (asyncrace/vitest) instruments through Vite (vitest's module runner

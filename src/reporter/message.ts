@@ -11,6 +11,14 @@ export function raceMessage(race: Race, inferred = false): string {
   );
 }
 
+/** How the error a test runner integration fails a racy test with starts (the jest reporter looks for it). */
+export const RACY_TEST = 'asyncrace: this test raced';
+
+/** A race in a few words, where a line names it among others: `lost-update on this.balance at src/a.js:9:3 (race 3eada0403694)`. */
+export function raceInBrief(race: Pick<Race, 'id' | 'kind' | 'target' | 'write'>): string {
+  return `${race.kind} on ${race.target.name} at ${race.write.site} (race ${race.id})`;
+}
+
 /**
  * `asyncrace counts: 2 races, 57 occurrences`, exactly as CONTRACT.md writes it; what suppressions
  * silenced is in the line's `counts.suppressed`.

@@ -1,5 +1,6 @@
 import { ENV, parseLogTarget } from '../config';
 import { noteOutcome } from '../outcome';
+import { raceInBrief, RACY_TEST } from '../reporter/message';
 import runtime from '../runtime';
 import type { TestRef } from '../tracker/tests';
 
@@ -28,8 +29,7 @@ export function raceFailure(test: TestRef, failed = false): Error | null {
   if (raced.length === 0) return null;
   raced.forEach((race) => blamed.add(key(race)));
   noteOutcome('race-failure');
-  const sites = raced.map((race) => `${race.kind} on ${race.target.name} at ${race.write.site} (race ${race.id})`).join('; ');
-  const error = new Error(`asyncrace: this test raced: ${sites}; see the asyncrace reports (${whereReportsGo()})`);
+  const error = new Error(`${RACY_TEST}: ${raced.map(raceInBrief).join('; ')}; see the asyncrace reports (${whereReportsGo()})`);
   error.stack = `Error: ${error.message}`; // the runner would show asyncrace's own frames: noise
   return error;
 }

@@ -16,18 +16,22 @@ import { isOwnCode } from '../hooks/own-code';
  *   `testEnvironmentOptions`), so tests are named whatever environment they run in.
  * A project that wires asyncrace itself (the preset, asyncrace's transformer or environment) is left
  * as it is; so are `projects` given as paths or globs (their own config files), said in one line.
+ * Whether wired or not, `reporters` (the project's, else its preset's, else jest's default) get
+ * asyncrace's reporter added: jest takes a project's `reporters` over its preset's.
  */
 type Transform = Record<string, string | [string, Record<string, unknown>]>;
+type Reporters = (string | [string, Record<string, unknown>])[];
 interface JestOptions {
   rootDir: string;
   preset?: string;
   transform?: Transform;
   testEnvironment?: string;
   testEnvironmentOptions?: Record<string, unknown>;
+  reporters?: Reporters;
   projects?: (string | Omit<JestOptions, 'rootDir'> & { rootDir?: string })[];
   [option: string]: unknown;
 }
-type Preset = Pick<JestOptions, 'transform' | 'testEnvironment' | 'testEnvironmentOptions'>;
+type Preset = Pick<JestOptions, 'transform' | 'testEnvironment' | 'testEnvironmentOptions' | 'reporters'>;
 
 /** The pieces of the project's jest this needs: from jest-config and its own dependencies, so they match. */
 interface Jest {
@@ -60,6 +64,7 @@ const PRESET = 'asyncrace/jest';
 const TRANSFORMER = require.resolve('./jest-transformer');
 const CHAINED_TRANSFORMER = require.resolve('./jest-chained-transformer');
 const ENVIRONMENT = require.resolve('./jest-environment');
+const REPORTER = require.resolve('./jest-reporter');
 /** jest's own default transform, and the files asyncrace instruments when no entry covers them. */
 const DEFAULT_PATTERN = '\\.[jt]sx?$';
 const ALL_PATTERN = '\\.[cm]?[jt]sx?$';
@@ -124,6 +129,13 @@ class Wiring {
     return { ...options, transform: this.transform(options, preset), testEnvironment: ENVIRONMENT, testEnvironmentOptions: environmentOptions };
   }
 
+  /** The run's `reporters` (a global option: the root config's only) with asyncrace's summary last. */
+  async withReporter(options: JestOptions): Promise<JestOptions> {
+    const reporters = options.reporters ?? (await this.preset(options)).reporters ?? ['default'];
+    if (reporters.some((entry) => this.isAsyncrace(Array.isArray(entry) ? entry[0] : entry, options.rootDir))) return options;
+    return { ...options, reporters: [...reporters, REPORTER] };
+  }
+
   /** Inline `projects` entries are wired each; those given as paths or globs have config files of their own, out of reach. */
   async wireProjects(options: JestOptions): Promise<JestOptions> {
     const projects = options.projects!;
@@ -160,7 +172,8 @@ export async function asyncraceJestConfig(params: { bin: string; config: string 
   const wiring = new Wiring(jest);
   const options = wiring.rooted(read.config, read.configPath ? path.dirname(read.configPath) : process.cwd());
   try {
-    return await (Array.isArray(options.projects) && options.projects.length > 0 ? wiring.wireProjects(options) : wiring.wire(options));
+    const wired = await (Array.isArray(options.projects) && options.projects.length > 0 ? wiring.wireProjects(options) : wiring.wire(options));
+    return await wiring.withReporter(wired);
   } catch (error) {
     // The project's config is jest's to report on; asyncrace's own trouble must not stop the run.
     say(`jest runs without asyncrace (nothing instrumented): ${error instanceof Error ? error.message : String(error)}`);
