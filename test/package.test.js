@@ -88,6 +88,21 @@ describe('installed from the packed tarball', () => {
     assert.deepEqual(summarize(readReportLines(log)), [{ kind: 'lost-update', target: 'this.ledger.balance', read: 24, write: 26, file: 'tsc-project/src/bank.ts' }]);
   });
 
+  test('asyncrace report groups what asyncrace run logged, in every format', () => {
+    const log = path.join(project, 'tla.ndjson'); // written by the top-level await test above
+    const json = npx(['asyncrace', 'report', '--format', 'json', log]);
+    assert.equal(json.status, 0, json.stderr);
+    const { races, skipped } = JSON.parse(json.stdout);
+    assert.deepEqual(races.map((race) => [race.target.name, race.count, race.write.site]), [['balance', 1, 'top-level-await.js:10:3']]);
+    assert.equal(skipped, 0);
+    for (const format of ['text', 'sarif', 'html']) {
+      const out = path.join(project, `report.${format}`);
+      const result = npx(['asyncrace', 'report', '--format', format, '--out', out, log]);
+      assert.equal(result.status, 0, `${format}: ${result.stderr}`);
+      assert.match(fs.readFileSync(out, 'utf8'), new RegExp(races[0].id), format);
+    }
+  });
+
   test('--fail-on-race exits 66', () => {
     assert.equal(npx(['asyncrace', 'run', '--fail-on-race', '--', 'node', 'app.js']).status, 66);
   });
