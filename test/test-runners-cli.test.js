@@ -32,21 +32,27 @@ const JEST_RACE_SUMMARY = (log) =>
     '',
   ].join('\n');
 
-test('jest through asyncrace run, no asyncrace in its config: each race names its test (concurrent ones too), in the project\'s own environment and transformer; the result unchanged', () => {
+test('jest through asyncrace run, no asyncrace in its config: each race names its test (concurrent ones too), in every worker, in the project\'s own environment and transformer; the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  // Two test files and two workers; a fresh cache, or jest runs fast files in band after the first run.
+  const args = ['--ci', '--maxWorkers=2', '--cacheDirectory', tempDir()];
+  const result = asyncrace(['run', '--log', log, '--', JEST, ...args], { cwd: JEST_PROJECT, env: runnerEnv() });
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stderr, /Tests:\s+5 passed, 5 total/);
+  assert.match(result.stderr, /Tests:\s+6 passed, 6 total/);
   // Sites are in account.js as written, though the project's transformer moved every line down one.
-  assert.deepEqual(attributed(log), EXPECTED);
-  assert.equal(readReportLines(log).filter((line) => line.counts).length, 1);
-  assert.equal(jestRaceSummary(result.stderr), JEST_RACE_SUMMARY(log));
+  const savings = { write: 'account.js:11:5', test: { file: 'savings.test.js', name: 'savings > credits twice' } };
+  assert.deepEqual(attributed(log), [EXPECTED[0], savings, EXPECTED[1]]);
+  // Each file ran in a worker process of its own, each instrumented, each writing its counts line.
+  const lines = readReportLines(log);
+  assert.equal(new Set(lines.filter((line) => line.race).map((line) => line.pid)).size, 2, 'races from both workers');
+  assert.equal(lines.filter((line) => line.counts).length, 2);
+  assert.match(jestRaceSummary(result.stderr), /^ {2}savings > credits twice \(savings\.test\.js\)$/m);
   assert.deepEqual(result.stderr.match(/^asyncrace:.*/gm), ['asyncrace: 2 races reported during this run'], 'nothing else from asyncrace: all was wired');
 });
 
 test('jest with --fail-on-race and its own --config: the racy tests fail in jest\'s output; the safe ones pass; the run exits 66', () => {
   const log = path.join(tempDir(), 'r.ndjson');
-  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, '--ci', '--config', 'jest.config.js'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, '--ci', '--config', 'jest.config.js', 'bank.test.js'], { cwd: JEST_PROJECT, env: runnerEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stderr, /Tests:\s+2 failed, 3 passed, 5 total/);
   assert.match(result.stderr, /● bank › credits twice\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
@@ -58,7 +64,7 @@ test('jest with --fail-on-race and its own --config: the racy tests fail in jest
 
 test('asyncrace run -- npm test, the script running jest: the same', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', 'npm', 'test'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', 'npm', 'test', '--', 'bank.test.js'], { cwd: JEST_PROJECT, env: runnerEnv() });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /Tests:\s+5 passed, 5 total/);
   assert.deepEqual(attributed(log), EXPECTED);
