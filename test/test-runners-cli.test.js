@@ -99,9 +99,10 @@ test('vitest with --fail-on-race and its own -c: the racy tests fail in vitest\'
 const MOCHA_PROJECT = path.join(REPO, 'fixtures', 'mocha');
 const MOCHA = path.join(REPO, 'node_modules', '.bin', 'mocha');
 
-test('mocha through asyncrace run, no asyncrace in its config: the racy test is named; with --fail-on-race it fails once and the run exits 66', () => {
+test('mocha through asyncrace run, no asyncrace in its config, in parallel mode: the racy test is named; with --fail-on-race it fails once and the run exits 66', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', MOCHA, '--no-config', 'bank.spec.js'], { cwd: MOCHA_PROJECT, env: runnerEnv() });
+  // --parallel: the file runs in one of mocha's worker processes, which gets the root hooks too.
+  const result = asyncrace(['run', '--log', log, '--', MOCHA, '--no-config', '--parallel', 'bank.spec.js'], { cwd: MOCHA_PROJECT, env: runnerEnv() });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.deepEqual(attributed(log), [{ write: 'account.js:11:5', test: { file: 'bank.spec.js', name: 'bank > credits twice' } }]);
   // The fixture's .mocharc requires asyncrace/mocha too: the run adds it again, and it acts once.
