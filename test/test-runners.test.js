@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { test } = require('node:test');
-const { attributed, plain, runnerEnv } = require('./helpers/runners');
+const { attributed, plain, runnerEnv, jestRaceSummary, JEST_RACE_SUMMARY } = require('./helpers/runners');
 const { asyncrace, run, tempDir, REPO } = require('./helpers/run');
 const { readReportLines, parseReportLines } = require('./helpers/report');
 
@@ -98,19 +98,6 @@ const JEST_RACES = [
   { write: 'account.js:11:5', test: { file: 'bank.test.js', name: 'bank > credits twice' } },
   { write: 'account.js:17:5', test: { file: 'bank.test.js', name: 'concurrent > racy other' } },
 ];
-/** The summary asyncrace's reporter (the preset adds it) prints in jest's stderr: its first line to its last indented one. */
-const jestRaceSummary = (stderr) => /^asyncrace: \d+ races? reported during this run\n(?: {2}.*\n)*/m.exec(stderr)?.[0];
-/** It names the racy tests and their races, never the safe tests, then the log. */
-const JEST_RACE_SUMMARY = (log) =>
-  [
-    'asyncrace: 2 races reported during this run',
-    '  bank > credits twice (bank.test.js)',
-    '    lost-update on this.balance at account.js:11:5 (race 3eada0403694)',
-    '  concurrent > racy other (bank.test.js)',
-    '    lost-update on this.balance at account.js:17:5 (race fc39723d7552)',
-    `  full reports: ${log} (asyncrace report ${log} groups them)`,
-    '',
-  ].join('\n');
 
 test('jest through asyncrace run (preset asyncrace/jest): each race names its test, concurrent ones included; the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
