@@ -37,9 +37,11 @@ test('jest through asyncrace run, no asyncrace in its config: each race names it
   assert.deepEqual(result.stderr.match(/^asyncrace:.*/gm), ['asyncrace: 2 races reported during this run'], 'nothing else from asyncrace: all was wired');
 });
 
-test('jest with --fail-on-race and its own --config: the racy tests fail in jest\'s output; the safe ones pass; the run exits 66', () => {
+test('jest with --fail-on-race, its own --config and --reporters: the racy tests fail in jest\'s output; the safe ones pass; the run exits 66', () => {
   const log = path.join(tempDir(), 'r.ndjson');
-  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, '--ci', '--config', 'jest.config.js', 'bank.test.js'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  // --reporters replaces the config's reporters: asyncrace's is added back.
+  const args = ['--ci', 'bank.test.js', '--config', 'jest.config.js', '--reporters', 'default'];
+  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, ...args], { cwd: JEST_PROJECT, env: runnerEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stderr, /Tests:\s+2 failed, 3 passed, 5 total/);
   assert.match(result.stderr, /● bank › credits twice\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);

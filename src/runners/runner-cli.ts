@@ -124,6 +124,8 @@ export function wireTestRunnerCli(argv: string[] = process.argv): void {
     for (const [key, names] of Object.entries(runner.reads)) params[key] = occurrences(args, names).at(-1)?.value ?? null;
     const module = require.resolve(`./${runner.name}-config`);
     const file = writeConfig(runner, runner.source(module, JSON.stringify(params)));
+    // jest's --reporters replaces the config's reporters, asyncrace's among them: it is added back.
+    if (runner.name === 'jest' && occurrences(args, ['--reporters']).length > 0) args.unshift(`--reporters=${require.resolve('./jest-reporter')}`);
     argv.splice(2, argv.length - 2, `--config=${file}`, ...args);
   } catch (error) {
     // The runner then runs as it would without asyncrace: it instruments nothing, and says so.
