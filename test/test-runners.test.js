@@ -146,6 +146,9 @@ test('vitest through asyncrace run (plugins: [asyncrace()]): each race names its
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(plain(result.stdout), /Tests\s+4 passed \(4\)/);
   assert.deepEqual(attributed(log), VITEST_RACES);
+  // vitest runs Vite's output of the test file: its frames are traced back through Vite's inline map.
+  const callers = readReportLines(log).filter((line) => line.race).map((line) => line.race.write.stack[1]);
+  assert.deepEqual(callers.map((frame) => /\(bank\.test\.js:(\d+):\d+\)$/.exec(frame)?.[1]).sort(), ['11', '27'], callers.join('\n'));
   // vitest ends its workers with no `exit` event: the runner writes the counts line after the files ran.
   const counts = readReportLines(log).filter((line) => line.counts);
   assert.ok(counts.length >= 1, 'a counts line');

@@ -50,24 +50,57 @@ export function registerMappedFile(generated: string): void {
   if (!mapped.has(generated)) mapped.set(generated, undefined);
 }
 
-function loadMap(file: string): SourceMap | null {
+/**
+ * Code a test runner evaluated itself, by file (vitest's module runner runs what Vite transformed,
+ * under the original file's name): its text, whose inline source map leads back to the file as
+ * written. One list per process, whichever copy of asyncrace registered a provider.
+ */
+export type EvaluatedCode = (file: string) => string | undefined;
+const EVALUATED = Symbol.for('asyncrace.evaluatedCode');
+const holder = globalThis as typeof globalThis & { [EVALUATED]?: EvaluatedCode[] };
+const evaluatedCode: EvaluatedCode[] = (holder[EVALUATED] ??= []);
+
+export function addEvaluatedCode(provider: EvaluatedCode): void {
+  evaluatedCode.push(provider);
+}
+
+function loadMap(file: string, code?: string): SourceMap | null {
   try {
-    const json = readSourceMap(file);
+    const json = readSourceMap(file, code);
     return json === null ? null : new SourceMap(JSON.parse(json));
   } catch {
     return null;
   }
 }
 
-/** `file:line:column` of a frame, traced to the original source when the file was compiled with a map. */
-function position(file: string, line: number, column: number): string {
-  if (mapped.has(file)) {
-    let map = mapped.get(file);
-    if (map === undefined) mapped.set(file, (map = loadMap(file)));
-    const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
-    if (entry?.originalSource !== undefined && entry.originalLine !== undefined && entry.originalColumn !== undefined) {
-      return `${displayPath(mappedSourcePath(file, entry.originalSource))}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+/** The map of a file a runner evaluated itself, if one did. */
+function evaluatedMap(file: string): SourceMap | null {
+  for (const provider of evaluatedCode) {
+    try {
+      const code = provider(file);
+      if (code !== undefined) return loadMap(file, code);
+    } catch {
+      // a runner's internals changed shape: the frame keeps its position as run
     }
+  }
+  return null;
+}
+
+/**
+ * `file:line:column` of a frame, traced to the original source when the file was compiled with a map,
+ * or when a test runner evaluated a transformed copy of it.
+ */
+function position(file: string, line: number, column: number): string {
+  let map: SourceMap | null | undefined;
+  if (mapped.has(file)) {
+    map = mapped.get(file);
+    if (map === undefined) mapped.set(file, (map = loadMap(file)));
+  } else if (evaluatedCode.length > 0) {
+    map = evaluatedMap(file);
+  }
+  const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+  if (entry?.originalSource !== undefined && entry.originalLine !== undefined && entry.originalColumn !== undefined) {
+    return `${displayPath(mappedSourcePath(file, entry.originalSource))}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
   }
   return `${displayPath(file)}:${line}:${column}`;
 }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { addEvaluatedCode } from '../reporter/stacks';
 import runtime from '../runtime';
 import { displayPath } from '../runtime/modules';
 import { addTestProvider, type TestRef } from '../tracker/tests';
@@ -36,6 +37,16 @@ const VitestTestRunner =
 
 let running: TestRef | undefined;
 addTestProvider(() => running);
+
+/** vitest's worker state, where its module runner keeps the modules it evaluated (vitest 4). */
+interface WorkerState {
+  readonly evaluatedModules?: { getModuleById?(id: string): { readonly meta?: { readonly code?: unknown } } | undefined };
+}
+// Frames in files vitest evaluated are positions in Vite's output: traced back through its inline map.
+addEvaluatedCode((file) => {
+  const code = (globalThis as { __vitest_worker__?: WorkerState }).__vitest_worker__?.evaluatedModules?.getModuleById?.(file)?.meta?.code;
+  return typeof code === 'string' ? code : undefined;
+});
 
 /** Names a vitest test as `race.test` does: its file relative to the working directory, titles joined by ` > `. */
 export function testRefOf(task: VitestTask): TestRef {
