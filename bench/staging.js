@@ -11,6 +11,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { get, listeningPort } = require('../test/helpers/http');
+const { cleanEnv } = require('../test/helpers/run');
 const { median, table, ratio } = require('./format');
 
 const REGISTER = path.resolve(__dirname, '..', 'dist', 'src', 'hooks', 'register.js');
@@ -60,7 +61,7 @@ async function runOnce(variantName, { requests, connections, warmUp }) {
   const variant = VARIANTS[variantName];
   // Inherited NODE_OPTIONS or ASYNCRACE_* (`asyncrace run -- node bench/staging.js`) would instrument
   // the plain service, or the load process.
-  const plainEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS' && !name.startsWith('ASYNCRACE_')));
+  const plainEnv = cleanEnv();
   const env = { ...plainEnv, ASYNCRACE_LOG: os.devNull, ...variant.env };
   const service = spawn(process.execPath, [...variant.args, 'server.js'], { cwd: SERVICE, env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {

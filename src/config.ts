@@ -43,6 +43,19 @@ export function parseLogTarget(value: string | undefined): LogTarget {
   return { kind: 'file', path: value };
 }
 
+/** A standard stream as `--log` and ASYNCRACE_LOG name it. */
+export function streamName(fd: 1 | 2): 'stdout' | 'stderr' {
+  return fd === 1 ? 'stdout' : 'stderr';
+}
+
+/**
+ * Where a person finds the reports: the stream `asyncrace run` relays the log file to
+ * (ASYNCRACE_LOG_SHOWN_AS, see cli/log-relay.ts), else what ASYNCRACE_LOG names.
+ */
+export function shownLogTarget(env: NodeJS.ProcessEnv = process.env): LogTarget {
+  return parseLogTarget(env[ENV.logShownAs] || env[ENV.log]);
+}
+
 /** What a suppression pattern is matched against: the race's target name, its write's file, or the function making the write. */
 export type SuppressionKind = 'target' | 'file' | 'function';
 export interface SuppressionPattern {

@@ -17,7 +17,7 @@ const { after, before, test } = require('node:test');
 const { launchChromium, openOffline, saveScreenshot } = require('./helpers/browser');
 const { get, listeningPort } = require('./helpers/http');
 const { parseReportLines, readReportLines } = require('./helpers/report');
-const { asyncrace, tempDir, CLI, REPO } = require('./helpers/run');
+const { asyncrace, cleanEnv, tempDir, CLI, REPO } = require('./helpers/run');
 const { assertValidSarif } = require('./helpers/sarif');
 
 const SERVICE = path.join('fixtures', 'staging-service');
@@ -32,16 +32,6 @@ const BURST_SIZE = 12;
 const OTHER_HOST = 'staging-2';
 /** `asyncrace report` skips a line longer than this (MAX_LINE_BYTES in src/report/read-lines.ts). */
 const MAX_LINE_BYTES = 1024 * 1024;
-
-/**
- * The environment of a run: no asyncrace settings inherited from whoever runs the tests, and not
- * node:test's NODE_TEST_CONTEXT, which would make the node:test run below a child of this one.
- */
-function cleanEnv() {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('ASYNCRACE_') || name === 'NODE_OPTIONS' || name === 'NODE_TEST_CONTEXT') delete env[name];
-  return env;
-}
 
 /**
  * One process of the fixture service under `asyncrace run --mode staging`, its reports to `log`:

@@ -12,7 +12,7 @@ const path = require('node:path');
 const { test } = require('node:test');
 const { get, listeningPort } = require('./helpers/http');
 const { readReportLines } = require('./helpers/report');
-const { tempDir, CLI, REPO } = require('./helpers/run');
+const { cleanEnv, tempDir, CLI, REPO } = require('./helpers/run');
 
 const SERVICE = path.join(REPO, 'fixtures', 'staging-service');
 /** The racy handlers' targets, as reports name them; the safe handlers' must never be reported. */
@@ -27,10 +27,7 @@ const CONNECTIONS = 24;
  */
 async function soak({ seconds, sample }) {
   const log = path.join(tempDir(), 'races.ndjson');
-  const env = { ...process.env, ASYNCRACE_MODE: 'staging', ASYNCRACE_COUNTS_INTERVAL: '1' };
-  delete env.NODE_OPTIONS;
-  delete env.ASYNCRACE_SAMPLE;
-  if (sample) env.ASYNCRACE_SAMPLE = String(sample);
+  const env = cleanEnv({ ASYNCRACE_MODE: 'staging', ASYNCRACE_COUNTS_INTERVAL: '1', ...(sample && { ASYNCRACE_SAMPLE: String(sample) }) });
   const service = spawn(process.execPath, [CLI, 'run', '--log', log, '--', process.execPath, '--expose-gc', 'server.js'], { cwd: SERVICE, env });
   let stderr = '';
   service.stderr.on('data', (data) => (stderr += data));

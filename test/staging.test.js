@@ -9,17 +9,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { describe, test } = require('node:test');
 const { readReportLines } = require('./helpers/report');
-const { tempDir, REPO } = require('./helpers/run');
+const { cleanEnv, tempDir, REPO } = require('./helpers/run');
 
 const SERVICE = path.join(REPO, 'fixtures', 'staging-service');
 const REGISTER = path.join(REPO, 'dist', 'src', 'hooks', 'register.js');
-
-/** The environment of a run: no inherited asyncrace settings, then `vars`. */
-function envWith(vars) {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('ASYNCRACE_') || name === 'NODE_OPTIONS') delete env[name];
-  return { ...env, ...vars };
-}
 
 /** `node <args>`, without blocking: the tests of this file run side by side. */
 function run(args, options) {
@@ -32,7 +25,7 @@ function run(args, options) {
 
 /** `node [--require register] <args>` in the fixture's folder. */
 function runNode(args, vars, instrumented = true) {
-  return run([...(instrumented ? ['--require', REGISTER] : []), ...args], { cwd: SERVICE, env: envWith(vars) });
+  return run([...(instrumented ? ['--require', REGISTER] : []), ...args], { cwd: SERVICE, env: cleanEnv(vars) });
 }
 
 const total = (counts) => Object.values(counts.races).reduce((a, b) => a + b, 0) + counts.suppressed;
@@ -81,7 +74,7 @@ describe('staging mode', { concurrency: true }, () => {
     const started = Date.now();
     const result = await run(['--require', REGISTER, '-e', 'let n = 0; (async () => { const c = n; await null; n = c + 1; })(); (async () => { const c = n; await null; n = c + 1; })();'], {
       cwd: tempDir(),
-      env: envWith({ ASYNCRACE_MODE: 'staging', ASYNCRACE_LOG: log }),
+      env: cleanEnv({ ASYNCRACE_MODE: 'staging', ASYNCRACE_LOG: log }),
     });
     assert.equal(result.status, 0, result.stderr);
     assert.ok(Date.now() - started < 20_000, 'did not wait for the 60 s counts interval');
@@ -91,7 +84,7 @@ describe('staging mode', { concurrency: true }, () => {
   function stopWithSignal(signal, args, vars, instrumented = true) {
     return new Promise((resolve, reject) => {
       const argv = [...(instrumented ? ['--require', REGISTER] : []), 'idle.js', ...args];
-      const child = spawn(process.execPath, argv, { cwd: SERVICE, env: envWith(vars) });
+      const child = spawn(process.execPath, argv, { cwd: SERVICE, env: cleanEnv(vars) });
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (data) => (stderr += data));
@@ -167,7 +160,7 @@ describe('staging mode', { concurrency: true }, () => {
     fs.writeFileSync(path.join(dir, 'credit.js'), program);
     const runSampled = async (sample) => {
       const log = path.join(dir, `races-${sample}.ndjson`);
-      const result = await run(['--require', REGISTER, 'credit.js'], { cwd: dir, env: envWith({ ASYNCRACE_SAMPLE: sample, ASYNCRACE_LOG: log }) });
+      const result = await run(['--require', REGISTER, 'credit.js'], { cwd: dir, env: cleanEnv({ ASYNCRACE_SAMPLE: sample, ASYNCRACE_LOG: log }) });
       assert.equal(result.stdout, '1\n');
       return { result, counts: readReportLines(log).filter((l) => l.counts).map((l) => Object.values(l.counts.races)[0]) };
     };

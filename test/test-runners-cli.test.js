@@ -5,8 +5,8 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { test } = require('node:test');
-const { attributed, plain, runnerEnv, jestRaceSummary, JEST_RACE_SUMMARY } = require('./helpers/runners');
-const { asyncrace, tempDir, REPO } = require('./helpers/run');
+const { attributed, plain, jestRaceSummary, JEST_RACE_SUMMARY } = require('./helpers/runners');
+const { asyncrace, cleanEnv, tempDir, REPO } = require('./helpers/run');
 const { readReportLines } = require('./helpers/report');
 
 // The race of `bank > credits twice` is in credit(), that of the concurrent `racy other` in
@@ -23,7 +23,7 @@ test('jest through asyncrace run, no asyncrace in its config: each race names it
   const log = path.join(tempDir(), 'races.ndjson');
   // Two test files and two workers; a fresh cache, or jest runs fast files in band after the first run.
   const args = ['--ci', '--maxWorkers=2', '--cacheDirectory', tempDir()];
-  const result = asyncrace(['run', '--log', log, '--', JEST, ...args], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', JEST, ...args], { cwd: JEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /Tests:\s+6 passed, 6 total/);
   // Sites are in account.js as written, though the project's transformer moved every line down one.
@@ -41,7 +41,7 @@ test('jest with --fail-on-race, its own --config and --reporters: the racy tests
   const log = path.join(tempDir(), 'r.ndjson');
   // --reporters replaces the config's reporters: asyncrace's is added back.
   const args = ['--ci', 'bank.test.js', '--config', 'jest.config.js', '--reporters', 'default'];
-  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, ...args], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, ...args], { cwd: JEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stderr, /Tests:\s+2 failed, 3 passed, 5 total/);
   assert.match(result.stderr, /● bank › credits twice\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
@@ -53,7 +53,7 @@ test('jest with --fail-on-race, its own --config and --reporters: the racy tests
 
 test('asyncrace run -- npm test, the script running jest: the same', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', 'npm', 'test', '--', 'bank.test.js'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', 'npm', 'test', '--', 'bank.test.js'], { cwd: JEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /Tests:\s+5 passed, 5 total/);
   assert.deepEqual(attributed(log), EXPECTED);
@@ -65,7 +65,7 @@ const VITEST = path.join(REPO, 'node_modules', '.bin', 'vitest');
 
 test('vitest through asyncrace run, no asyncrace in its config: each race names its test (concurrent ones too), with the project\'s own config; the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(plain(result.stdout), /Tests\s+5 passed \(5\)/);
   assert.doesNotMatch(result.stderr, /asyncrace:/);
@@ -73,7 +73,7 @@ test('vitest through asyncrace run, no asyncrace in its config: each race names 
 });
 
 test('vitest with --fail-on-race and its own -c: the racy tests fail in vitest\'s output; the safe ones pass; the run exits 66', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', VITEST, 'run', '-c', 'vitest.config.mjs'], { cwd: VITEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', VITEST, 'run', '-c', 'vitest.config.mjs'], { cwd: VITEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   const out = plain(result.stdout + result.stderr);
   assert.match(out, /Tests\s+2 failed \| 3 passed \(5\)/);
@@ -91,11 +91,11 @@ const MOCHA = path.join(REPO, 'node_modules', '.bin', 'mocha');
 test('mocha through asyncrace run, no asyncrace in its config, in parallel mode: the racy test is named; with --fail-on-race it fails once and the run exits 66', () => {
   const log = path.join(tempDir(), 'races.ndjson');
   // --parallel: the file runs in one of mocha's worker processes, which gets the root hooks too.
-  const result = asyncrace(['run', '--log', log, '--', MOCHA, '--no-config', '--parallel', 'bank.spec.js'], { cwd: MOCHA_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', MOCHA, '--no-config', '--parallel', 'bank.spec.js'], { cwd: MOCHA_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.deepEqual(attributed(log), [{ write: 'account.js:11:5', test: { file: 'bank.spec.js', name: 'bank > credits twice' } }]);
   // The fixture's .mocharc requires asyncrace/mocha too: the run adds it again, and it acts once.
-  const failing = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: runnerEnv() });
+  const failing = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: cleanEnv() });
   assert.equal(failing.status, 66, failing.stdout);
   assert.match(failing.stdout, /^ {2}1 failing$/m);
   assert.equal(failing.stdout.match(/Error: asyncrace: this test raced/g).length, 1);

@@ -4,8 +4,8 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { test } = require('node:test');
-const { attributed, plain, runnerEnv, jestRaceSummary, JEST_RACE_SUMMARY } = require('./helpers/runners');
-const { asyncrace, run, tempDir, REPO } = require('./helpers/run');
+const { attributed, plain, jestRaceSummary, JEST_RACE_SUMMARY } = require('./helpers/runners');
+const { asyncrace, cleanEnv, run, tempDir, REPO } = require('./helpers/run');
 const { readReportLines, parseReportLines } = require('./helpers/report');
 
 const NODE_TEST = path.join(REPO, 'fixtures', 'node-test');
@@ -20,7 +20,7 @@ const EXPECTED = [
 
 test('node:test through asyncrace run: each race names the test that made it', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: cleanEnv() });
   assert.equal(result.status, 0, result.stdout);
   assert.match(result.stdout, /^# pass 5$/m);
   assert.deepEqual(attributed(log), EXPECTED);
@@ -28,15 +28,14 @@ test('node:test through asyncrace run: each race names the test that made it', (
 
 test('node:test wired natively (--import asyncrace/register, ASYNCRACE_LOG): the same', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const env = runnerEnv({ ASYNCRACE_LOG: log });
-  delete env.NODE_OPTIONS;
+  const env = cleanEnv({ ASYNCRACE_LOG: log });
   const result = run(process.execPath, ['--test', '--test-reporter=tap', '--import', 'asyncrace/register', 'bank.test.js'], { cwd: NODE_TEST, env });
   assert.equal(result.status, 0, result.stdout);
   assert.deepEqual(attributed(log), EXPECTED);
 });
 
 test('node:test with --fail-on-race: the racy tests fail in node:test\'s output, naming their races; the run exits 66', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv() });
+  const result = asyncrace(['run', '--fail-on-race', '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: cleanEnv() });
   assert.equal(result.status, 66, result.stdout);
   assert.match(result.stdout, /^# pass 2$/m);
   assert.match(result.stdout, /^# fail 3$/m);
@@ -51,7 +50,7 @@ test('node:test with --fail-on-race: the racy tests fail in node:test\'s output,
 });
 
 test('node:test with --fail-on-race and a test failing on its own: the run keeps node:test\'s own status', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: runnerEnv({ BANK_BROKEN: '1' }) });
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', process.execPath, '--test', '--test-reporter=tap', 'bank.test.js'], { cwd: NODE_TEST, env: cleanEnv({ BANK_BROKEN: '1' }) });
   assert.equal(result.status, 1, result.stdout);
   assert.match(result.stdout, /^# fail 4$/m);
 });
@@ -62,7 +61,7 @@ const MOCHA_RACE = [{ write: 'account.js:11:5', test: { file: 'bank.spec.js', na
 
 test('mocha through asyncrace run (.mocharc requires the integration): the racy test is named, the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', MOCHA], { cwd: MOCHA_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', MOCHA], { cwd: MOCHA_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 0, result.stdout);
   assert.match(result.stdout, /2 passing/);
   assert.deepEqual(attributed(log), MOCHA_RACE);
@@ -70,22 +69,21 @@ test('mocha through asyncrace run (.mocharc requires the integration): the racy 
 
 test('mocha wired natively (--require asyncrace/register, ASYNCRACE_LOG): the same', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const env = runnerEnv({ ASYNCRACE_LOG: log });
-  delete env.NODE_OPTIONS;
+  const env = cleanEnv({ ASYNCRACE_LOG: log });
   const result = run(MOCHA, ['--require', path.join(REPO, 'dist', 'src', 'hooks', 'register.js')], { cwd: MOCHA_PROJECT, env });
   assert.equal(result.status, 0, result.stdout);
   assert.deepEqual(attributed(log), MOCHA_RACE);
 });
 
 test('mocha with --fail-on-race: the racy test fails in mocha\'s own output, naming the race; the safe one passes; the run exits 66', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stdout, /1 failing/);
   assert.match(result.stdout, /1\) bank\n\s+credits twice:\n\s+Error: asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
 });
 
 test('mocha with --fail-on-race and a test failing on its own: the run keeps mocha\'s own status', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: runnerEnv({ BANK_BROKEN: '1' }) });
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', MOCHA], { cwd: MOCHA_PROJECT, env: cleanEnv({ BANK_BROKEN: '1' }) });
   assert.equal(result.status, 2, result.stdout); // mocha's status: its number of failures
   assert.match(result.stdout, /2 failing/);
 });
@@ -101,7 +99,7 @@ const JEST_RACES = [
 
 test('jest through asyncrace run (preset asyncrace/jest): each race names its test, concurrent ones included; the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /Tests:\s+4 passed, 4 total/);
   assert.deepEqual(attributed(log), JEST_RACES);
@@ -112,8 +110,7 @@ test('jest through asyncrace run (preset asyncrace/jest): each race names its te
 
 test('jest wired natively (the preset, ASYNCRACE_LOG): the same', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const env = runnerEnv({ ASYNCRACE_LOG: log });
-  delete env.NODE_OPTIONS;
+  const env = cleanEnv({ ASYNCRACE_LOG: log });
   const result = run(JEST, ['--ci'], { cwd: JEST_PROJECT, env });
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(attributed(log), JEST_RACES);
@@ -122,7 +119,7 @@ test('jest wired natively (the preset, ASYNCRACE_LOG): the same', () => {
 
 test('jest with --fail-on-race: the racy tests fail in jest\'s own output, naming their races; the safe ones pass; the run exits 66', () => {
   const log = path.join(tempDir(), 'r.ndjson');
-  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--fail-on-race', '--log', log, '--', JEST, '--ci'], { cwd: JEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   assert.match(result.stderr, /Tests:\s+2 failed, 2 passed, 4 total/);
   assert.match(result.stderr, /● bank › credits twice\n\n\s+asyncrace: this test raced: lost-update on this\.balance at account\.js:11:5/);
@@ -142,7 +139,7 @@ const VITEST = path.join(REPO, 'node_modules', '.bin', 'vitest');
 const VITEST_RACES = JEST_RACES;
 test('vitest through asyncrace run (plugins: [asyncrace()]): each race names its test, concurrent ones included; the result unchanged', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const result = asyncrace(['run', '--log', log, '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--log', log, '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(plain(result.stdout), /Tests\s+4 passed \(4\)/);
   assert.deepEqual(attributed(log), VITEST_RACES);
@@ -157,15 +154,14 @@ test('vitest through asyncrace run (plugins: [asyncrace()]): each race names its
 
 test('vitest wired natively (the plugin, ASYNCRACE_LOG): the same', () => {
   const log = path.join(tempDir(), 'races.ndjson');
-  const env = runnerEnv({ ASYNCRACE_LOG: log });
-  delete env.NODE_OPTIONS;
+  const env = cleanEnv({ ASYNCRACE_LOG: log });
   const result = run(VITEST, ['run'], { cwd: VITEST_PROJECT, env });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.deepEqual(attributed(log), VITEST_RACES);
 });
 
 test('vitest with --fail-on-race: the racy tests fail in vitest\'s own output, naming their races; the safe ones pass; the run exits 66', () => {
-  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: runnerEnv() });
+  const result = asyncrace(['run', '--fail-on-race', '--log', path.join(tempDir(), 'r.ndjson'), '--', VITEST, 'run'], { cwd: VITEST_PROJECT, env: cleanEnv() });
   assert.equal(result.status, 66, 'the run failed only because of races');
   const out = plain(result.stdout + result.stderr); // the failures go to stderr, the summary to stdout
   assert.match(out, /Tests\s+2 failed \| 2 passed \(4\)/);

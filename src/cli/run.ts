@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { constants } from 'node:os';
-import { ENV, parseLogTarget, parseSuppressions } from '../config';
+import { ENV, parseLogTarget, parseSuppressions, streamName } from '../config';
 import { LogRelay } from './log-relay';
 import { UsageError } from './usage-error';
 import { readOutcomes, type Outcome } from '../outcome';
@@ -112,7 +112,7 @@ export async function runInstrumented(command: string[], options: RunOptions): P
     if (target.kind === 'fd') {
       relay = new LogRelay(path.join(runDir, 'log.ndjson'), target.fd);
       env[ENV.log] = relay.file;
-      env[ENV.logShownAs] = target.fd === 1 ? 'stdout' : 'stderr';
+      env[ENV.logShownAs] = streamName(target.fd);
     }
     const status = await spawnAndWait(file, args, env);
     return options.failOnRace ? exitStatus(status, readOutcomes(outcomes)) : status;

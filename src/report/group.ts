@@ -1,6 +1,7 @@
 import type { Race, RaceAccess, RaceKind, TargetType } from '../detector/race';
 import type { GroupedRace, GroupedReport } from './model';
 import type { LineSink } from './read-lines';
+import { parseSite } from './render-options';
 
 /** Which lines count, by pino `time` (epoch ms), both ends included. */
 export interface TimeWindow {
@@ -47,7 +48,6 @@ interface RaceEntry {
 
 const KINDS: ReadonlySet<string> = new Set<RaceKind>(['lost-update', 'stale-check']);
 const TARGET_TYPES: ReadonlySet<string> = new Set<TargetType>(['variable', 'property', 'map-entry', 'set-member', 'array-element']);
-const SITE = /^.+:\d+:\d+$/;
 
 type Json = Record<string, unknown>;
 
@@ -56,7 +56,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function isSite(value: unknown): value is string {
-  return typeof value === 'string' && SITE.test(value);
+  return typeof value === 'string' && parseSite(value) !== undefined;
 }
 
 function isCount(value: unknown): value is number {

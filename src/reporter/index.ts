@@ -62,7 +62,7 @@ export class Reporter {
     let seen = this.seen.get(race.id);
     if (seen) {
       seen.count++;
-      if (seen.suppressed || !race.test || this.mode === 'staging' || seen.tests.has(testKey(race.test))) return;
+      if (!this.isNewTest(race.id, race.test)) return;
     } else {
       // Configuration is read with the first race: a correct program never needs it.
       this.suppressions ??= loadSuppressions();

@@ -1,4 +1,4 @@
-import { ENV, parseLogTarget } from '../config';
+import { ENV, shownLogTarget, streamName } from '../config';
 import { noteOutcome } from '../outcome';
 import { raceInBrief, RACY_TEST } from '../reporter/message';
 import runtime from '../runtime';
@@ -7,12 +7,10 @@ import type { TestRef } from '../tracker/tests';
 /** Races already blamed on a test (`id\0file\0name`), so each fails only the tests that made it, once. */
 const blamed = new Set<string>();
 
-/** Where `ASYNCRACE_LOG` sends the reports, in words. */
+/** Where a person finds the reports, in words. */
 function whereReportsGo(): string {
-  const shown = process.env[ENV.logShownAs];
-  if (shown) return `on ${shown}`;
-  const target = parseLogTarget(process.env[ENV.log]);
-  return target.kind === 'file' ? `in ${target.path}` : `on ${target.fd === 1 ? 'stdout' : 'stderr'}`;
+  const target = shownLogTarget();
+  return target.kind === 'file' ? `in ${target.path}` : `on ${streamName(target.fd)}`;
 }
 
 /**

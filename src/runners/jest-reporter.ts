@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { ENV, parseLogTarget, type LogTarget } from '../config';
+import { ENV, parseLogTarget, shownLogTarget, streamName, type LogTarget } from '../config';
 import { RaceGrouper } from '../report/group';
 import type { GroupedRace } from '../report/model';
 import { readSource } from '../report/read-lines';
@@ -94,8 +94,8 @@ function warn(error: unknown): void {
 
 export default class AsyncraceJestReporter {
   private readonly log: LogTarget = parseLogTarget(process.env[ENV.log]);
-  /** Where `asyncrace run` shows the log it relays, if it does. */
-  private readonly shownAs = process.env[ENV.logShownAs];
+  /** Where a person finds the reports: the stream `asyncrace run` relays the log to, or the log itself. */
+  private readonly shown: LogTarget = shownLogTarget();
   /** The log file's size when the run started: what it held then is another run's. */
   private start = 0;
 
@@ -134,13 +134,13 @@ export default class AsyncraceJestReporter {
     await readSource({ name: file, open: () => fs.createReadStream(file, { start }), gzipByName: false }, grouper);
     const { races } = grouper.result().report;
     if (races.length === 0) return [];
-    return summary(races, this.shownAs ? `on ${this.shownAs}` : `${file} (asyncrace report ${file} groups them)`);
+    return summary(races, this.shown.kind === 'fd' ? `on ${streamName(this.shown.fd)}` : `${file} (asyncrace report ${file} groups them)`);
   }
 
   /** Reports went straight to stderr/stdout: one line, when failed tests show that races happened. */
   private pointerToReports(fd: 1 | 2, results: AggregatedResult): string[] {
     const raced = testsFailedForRacing(results);
     if (raced === 0) return [];
-    return [`asyncrace: ${plural(raced, 'test')} raced; the reports were written to ${fd === 1 ? 'stdout' : 'stderr'} (with ASYNCRACE_LOG naming a file, they are summarised here)`];
+    return [`asyncrace: ${plural(raced, 'test')} raced; the reports were written to ${streamName(fd)} (with ASYNCRACE_LOG naming a file, they are summarised here)`];
   }
 }

@@ -26,6 +26,17 @@ function runPlainAndInstrumented(cwd, entry) {
   return { plain, instrumented };
 }
 
+/**
+ * This environment with `vars`, minus what would change a run behind a test's back: asyncrace
+ * settings and NODE_OPTIONS inherited from whoever runs the tests (`asyncrace run -- npm test`), and
+ * node:test's NODE_TEST_CONTEXT, which makes a nested `node --test` act as a child of this one.
+ */
+function cleanEnv(vars = {}) {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('ASYNCRACE_') || name === 'NODE_OPTIONS' || name === 'NODE_TEST_CONTEXT') delete env[name];
+  return { ...env, ...vars };
+}
+
 const tempDirs = [];
 process.on('exit', () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
@@ -36,4 +47,4 @@ function tempDir(prefix = 'asyncrace-test-') {
   return dir;
 }
 
-module.exports = { run, asyncrace, runPlainAndInstrumented, tempDir, REPO, CLI };
+module.exports = { run, asyncrace, runPlainAndInstrumented, cleanEnv, tempDir, REPO, CLI };

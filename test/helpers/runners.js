@@ -2,13 +2,6 @@
 // Running test runners (node --test, mocha, jest, vitest) from this suite, and reading who raced.
 const { readReportLines } = require('./report');
 
-/** This suite's own environment, minus what would make a nested `node --test` act as a child of it. */
-function runnerEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
-  delete env.NODE_TEST_CONTEXT;
-  return env;
-}
-
 /** Each race of a log as `{ write, test }`, by write site then test name. */
 function attributed(log) {
   return readReportLines(log)
@@ -35,4 +28,4 @@ const JEST_RACE_SUMMARY = (log) =>
     '',
   ].join('\n');
 
-module.exports = { runnerEnv, attributed, plain, jestRaceSummary, JEST_RACE_SUMMARY };
+module.exports = { attributed, plain, jestRaceSummary, JEST_RACE_SUMMARY };
